@@ -1,0 +1,58 @@
+"""The Kajaani immigration information line: a Twilio voice webhook serving a YAML menu."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+
+from flask import Flask, jsonify
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import hours, menu, security, views
+from .errors import ConfigError, MenuError
+
+__all__ = ["create_app", "ConfigError", "MenuError"]
+
+MAX_BODY_BYTES = 64 * 1024  # Twilio's requests are a few kilobytes
+
+
+def settings(environ: Mapping[str, str] | None = None) -> dict:
+    """The line's settings from the environment (see README, Configuration)."""
+    environ = os.environ if environ is None else environ
+    return {
+        "AUTH_TOKEN": environ.get("TWILIO_AUTH_TOKEN") or None,
+        "MENU": environ.get("IVR_MENU") or str(menu.DEFAULT_MENU),
+        "PUBLIC_URL": environ.get("IVR_PUBLIC_URL") or None,
+        "NOW": environ.get("IVR_NOW") or None,
+        "REQUIRE_TOKEN": True,
+    }
+
+
+def create_app(test_config: Mapping | None = None, environ: Mapping[str, str] | None = None) -> Flask:
+    """Build the line. Loads and checks the menu now, so a bad menu fails before the first call."""
+    app = Flask(__name__)
+    app.config.update(settings(environ))
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    if test_config:
+        app.config.update(test_config)
+    if app.config["REQUIRE_TOKEN"] and not app.config["AUTH_TOKEN"]:
+        raise ConfigError("TWILIO_AUTH_TOKEN is not set: the line refuses to serve unsigned requests")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    loaded = app.config.get("MENU_OBJECT") or menu.load(app.config["MENU"])
+    app.extensions["ivr.menu"] = loaded
+    app.extensions["ivr.clock"] = app.config.get("CLOCK") or hours.clock(
+        loaded.timezone, {"IVR_NOW": app.config["NOW"] or ""}
+    )
+    # One proxy (or tunnel) in front: honour its X-Forwarded-Proto/Host for the signed URL.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
+    security.init_app(app)
+    app.register_blueprint(views.bp)
+
+    @app.get("/healthz")
+    def healthz():
+        current = app.extensions["ivr.menu"]
+        return jsonify(status="ok", menu=current.source, languages=[lang.code for lang in current.languages])
+
+    return app

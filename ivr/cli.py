@@ -1,0 +1,73 @@
+"""The `ivr` command: run the line locally, check a menu."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from . import menu as menus
+from .errors import ConfigError, MenuError
+
+
+def serve(args: argparse.Namespace) -> int:
+    from . import create_app
+
+    overrides = {"REQUIRE_TOKEN": False}
+    if args.menu:
+        overrides["MENU"] = args.menu
+    if args.at:
+        overrides["NOW"] = args.at
+    try:
+        app = create_app(overrides)
+    except (MenuError, ConfigError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if not app.config["AUTH_TOKEN"]:
+        print("warning: TWILIO_AUTH_TOKEN is not set, so requests are not signature-checked. "
+              "Fine on this machine; never expose this server to the internet.", file=sys.stderr)
+    print(f"The line answers at http://{args.host}:{args.port}/voice (menu: {app.extensions['ivr.menu'].source})",
+          file=sys.stderr)
+    app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
+    return 0
+
+
+def validate(args: argparse.Namespace) -> int:
+    files = args.files or [os.environ.get("IVR_MENU") or str(menus.DEFAULT_MENU)]
+    status = 0
+    for path in files:
+        try:
+            loaded = menus.load(path)
+        except MenuError as exc:
+            for problem in exc.problems:
+                print(problem)
+            print(f"{path}: {len(exc.problems)} problem(s): this menu cannot go live")
+            status = 1
+            continue
+        for warning in loaded.warnings:
+            print(warning)
+        print(f"{loaded.source}: ok, {len(loaded.nodes)} nodes in {len(loaded.languages)} languages")
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ivr", description="The Kajaani immigration information line.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("serve", help="run the line locally on the bundled menu")
+    run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--menu", help="menu file (default: IVR_MENU or menus/kajaani.yaml)")
+    run.add_argument("--at", help="freeze the clock, e.g. 2026-12-24T10:00 (Helsinki time)")
+    run.set_defaults(func=serve)
+
+    check = commands.add_parser("validate", help="check menu files; exit 1 if one cannot go live")
+    check.add_argument("files", nargs="*", help="menu files (default: the menu in use)")
+    check.set_defaults(func=validate)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

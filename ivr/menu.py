@@ -1,0 +1,336 @@
+"""The menu: loaded from YAML, checked, and frozen. No Flask here.
+
+`load(path)` / `loads(text)` return a `Menu` or raise `MenuError` listing every
+problem as `file:line:col: message`. Warnings (drafts not yet reviewed) travel
+on `Menu.warnings` and never stop a menu from going live.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import pathlib
+from collections.abc import Mapping
+from types import MappingProxyType
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+
+from . import hours, phrases, voices
+from .errors import MenuError, Problem
+from .yamlsource import Source
+
+DEFAULT_MENU = pathlib.Path(__file__).resolve().parent.parent / "menus" / "kajaani.yaml"
+# Keys that mean the same on every menu of every language.
+REPEAT_KEY, BACK_KEY, LANGUAGE_KEY = "*", "0", "9"
+RESERVED_KEYS = (BACK_KEY, LANGUAGE_KEY)
+REGION = "FI"  # numbers written without a country code are Finnish
+
+Text = Mapping[str, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class Language:
+    code: str
+    key: str
+    name: str
+    voice: str
+    tts_language: str
+    locale: str
+    reviewed: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Number:
+    """A phone number: E.164 for dialling, digit groups for reading aloud."""
+
+    e164: str
+    groups: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Contact:
+    kind: str
+    label: Text
+    number: Number
+    schedule: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Node:
+    id: str
+    kind: str  # menu | page | transfer
+    label: Text
+    say: Text
+    after: Text
+    name: Text
+    options: Mapping[str, str]
+    contacts: tuple[Contact, ...]
+    number: Number | None
+    schedule: str | None
+    timeout: int
+    parent: str | None  # where the back key goes; None: the language menu
+    line: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Menu:
+    name: str
+    source: str
+    timezone: ZoneInfo
+    start: str
+    languages: tuple[Language, ...]
+    schedules: Mapping[str, hours.Schedule]
+    nodes: Mapping[str, Node]
+    phrases: Mapping[str, phrases.Phrases]
+    warnings: tuple[Problem, ...]
+
+    def language(self, code: str) -> Language | None:
+        return next((lang for lang in self.languages if lang.code == code), None)
+
+    def language_for_key(self, key: str) -> Language | None:
+        return next((lang for lang in self.languages if lang.key == key), None)
+
+
+def load(path: str | pathlib.Path = DEFAULT_MENU) -> Menu:
+    path = pathlib.Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MenuError([Problem(str(path), 1, 1, f"cannot read the menu file: {exc}")]) from None
+    return loads(text, _shown(path))
+
+
+def _shown(path: pathlib.Path) -> str:
+    """The path as staff typed it: relative to where they stand when that is shorter."""
+    try:
+        return str(path.resolve().relative_to(pathlib.Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def loads(text: str, filename: str = "<menu>") -> Menu:
+    source = Source(text, filename)
+    problems = source.schema_problems()
+    if problems:
+        raise MenuError(problems)
+    return _Builder(source).build()
+
+
+class _Builder:
+    def __init__(self, source: Source) -> None:
+        self.src = source
+        self.data = source.data
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def error(self, path, message: str, key: bool = False) -> None:
+        self.problems.append(self.src.at(path, message, key=key))
+
+    def warn(self, path, message: str) -> None:
+        self.warnings.append(self.src.at(path, message, warning=True))
+
+    def build(self) -> Menu:
+        tz = self._timezone()
+        languages = self._languages()
+        codes = [lang.code for lang in languages]
+        schedules = self._schedules(tz)
+        nodes = self._nodes(codes, schedules)
+        catalogs = self._phrases(languages)
+        if self.problems:
+            raise MenuError(sorted(self.problems, key=lambda p: (p.line, p.col)))
+        return Menu(
+            name=self.data["name"],
+            source=self.src.filename,
+            timezone=tz,
+            start=self.data["start"],
+            languages=tuple(languages),
+            schedules=MappingProxyType(schedules),
+            nodes=MappingProxyType(nodes),
+            phrases=MappingProxyType(catalogs),
+            warnings=tuple(self.warnings),
+        )
+
+    def _timezone(self) -> ZoneInfo:
+        name = self.data["timezone"]
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.error(("timezone",), f"unknown time zone {name!r}: use an IANA name such as Europe/Helsinki")
+            return ZoneInfo("UTC")
+
+    def _languages(self) -> list[Language]:
+        result: list[Language] = []
+        seen_codes: dict[str, int] = {}
+        seen_keys: dict[str, str] = {}
+        for index, item in enumerate(self.data["languages"]):
+            path = ("languages", index)
+            code, key = item["code"], str(item["key"])
+            if code in seen_codes:
+                self.error(path + ("code",), f"language {code!r} is listed twice: keep one")
+            if key in seen_keys:
+                self.error(path + ("key",), f"key {key} is already used for {seen_keys[key]!r}: give each language its own key")
+            if key in RESERVED_KEYS:
+                self.error(path + ("key",), f"key {key} is reserved ({_reserved_help()}): choose another key")
+            seen_codes[code], seen_keys[key] = index, code
+            voice = item.get("voice")
+            if voice is None:
+                self.error(path, f"language {code!r} has no voice: add one that speaks it, e.g. {_voice_for(code)}")
+                voice = ""
+            elif voice not in voices.VOICES:
+                self.error(path + ("voice",), f"{voice!r} is not a known text-to-speech voice: use one of {_voice_for(code)}")
+            elif not voices.speaks(voice, code):
+                self.error(path + ("voice",), f"{voice!r} speaks {voices.VOICES[voice]}, not {code!r}: use one of {_voice_for(code)}")
+            if not item.get("reviewed", False):
+                self.warn(path + ("code",), f"the {code!r} texts are a draft: a native speaker has not reviewed them yet")
+            result.append(Language(code, key, item["name"], voice, voices.VOICES.get(voice, ""),
+                                   item.get("locale", code), bool(item.get("reviewed", False))))
+        return result
+
+    def _schedules(self, tz: ZoneInfo) -> dict[str, hours.Schedule]:
+        country = self.data.get("holidays")
+        table = None
+        if country:
+            try:
+                table = hours.public_holidays(country)
+            except NotImplementedError:
+                self.error(("holidays",), f"no public holidays are known for country {country!r}: use a code such as FI")
+        result = {}
+        for name, item in self.data.get("schedules", {}).items():
+            path = ("schedules", name)
+            weekly: list[tuple[dt.time, dt.time] | None] = [None] * 7
+            for day, text in item["weekly"].items():
+                try:
+                    weekly[hours.WEEKDAYS.index(day)] = hours.parse_hours(text)
+                except ValueError as exc:
+                    self.error(path + ("weekly", day), str(exc))
+            closed = set()
+            for index, text in enumerate(item.get("closed", [])):
+                try:
+                    closed.add(dt.date.fromisoformat(text))
+                except ValueError:
+                    self.error(path + ("closed", index), f"{text!r} is not a date: write YYYY-MM-DD, e.g. 2026-12-28")
+            result[name] = hours.Schedule(name, tz, tuple(weekly), frozenset(closed), table)
+        return result
+
+    def _nodes(self, codes: list[str], schedules: Mapping[str, hours.Schedule]) -> dict[str, Node]:
+        raw = self.data["nodes"]
+        start = self.data["start"]
+        if start not in raw:
+            self.error(("start",), f"start is {start!r}, but there is no node of that name: {_closest(start, raw)}")
+        parents = _parents(start, raw)
+        nodes = {}
+        for node_id, item in raw.items():
+            path = ("nodes", node_id)
+            if node_id not in parents and node_id != start:
+                self.error(path, f"node {node_id!r} cannot be reached: no menu has an option for it")
+            for field in ("label", "say", "after", "name"):
+                if field in item:
+                    self._text(path + (field,), item[field], codes)
+            for key, target in item.get("options", {}).items():
+                if key in RESERVED_KEYS:
+                    self.error(path + ("options", key), f"key {key} is reserved ({_reserved_help()}): choose another key", key=True)
+                if target not in raw:
+                    self.error(path + ("options", key), f"key {key} leads to {target!r}, which is not a node: {_closest(target, raw)}")
+                elif raw[target]["type"] != "menu" and "label" not in raw[target]:
+                    self.error(("nodes", target), f"node {target!r} is an option of {node_id!r} but has no label to say")
+            contacts = tuple(self._contact(path + ("contacts", i), c, codes, schedules)
+                             for i, c in enumerate(item.get("contacts", [])))
+            number = self._number(path + ("number",), item["number"]) if "number" in item else None
+            if "schedule" in item and item["schedule"] not in schedules:
+                self.error(path + ("schedule",), f"schedule {item['schedule']!r} is not defined under schedules")
+            nodes[node_id] = Node(
+                id=node_id, kind=item["type"], label=_frozen(item.get("label")), say=_frozen(item.get("say")),
+                after=_frozen(item.get("after")), name=_frozen(item.get("name")),
+                options=MappingProxyType(dict(item.get("options", {}))), contacts=contacts, number=number,
+                schedule=item.get("schedule"), timeout=item.get("timeout", 25), parent=parents.get(node_id),
+                line=self.src.values[path][0],
+            )
+        return nodes
+
+    def _contact(self, path, item, codes, schedules) -> Contact:
+        self._text(path + ("label",), item["label"], codes)
+        if "schedule" in item and item["schedule"] not in schedules:
+            self.error(path + ("schedule",), f"schedule {item['schedule']!r} is not defined under schedules")
+        number = self._number(path + ("number",), item["number"]) or Number("", ())
+        return Contact(item["type"], _frozen(item["label"]), number, item.get("schedule"))
+
+    def _number(self, path, text: str) -> Number | None:
+        try:
+            parsed = phonenumbers.parse(str(text), REGION)
+        except phonenumbers.NumberParseException as exc:
+            self.error(path, f"{text!r} is not a phone number ({exc}): write it as in the source, e.g. (08) 6155 2760")
+            return None
+        if not phonenumbers.is_valid_number(parsed):
+            self.error(path, f"{text!r} is not a valid phone number: check every digit against the source")
+            return None
+        return Number(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), _groups(parsed))
+
+    def _text(self, path, text: Mapping[str, str], codes: list[str]) -> None:
+        for code in codes:
+            if code not in text:
+                self.error(path, f"no {code!r} text here: every text needs all the line's languages ({', '.join(codes)})")
+        for code in text:
+            if code not in codes:
+                self.error(path + (code,), f"{code!r} is not one of the line's languages ({', '.join(codes)})", key=True)
+
+    def _phrases(self, languages: list[Language]) -> dict[str, phrases.Phrases]:
+        result = {}
+        for index, lang in enumerate(languages):
+            try:
+                result[lang.code] = phrases.load(lang.code, lang.locale)
+            except LookupError as exc:
+                self.error(("languages", index, "code"), f"{exc}: add the catalog before offering the language")
+        return result
+
+
+def _parents(start: str, raw: Mapping) -> dict[str, str]:
+    """Each reachable node's parent: the first menu, breadth first from start, that offers it."""
+    parents: dict[str, str] = {}
+    queue = [start] if start in raw else []
+    while queue:
+        node_id = queue.pop(0)
+        for target in raw[node_id].get("options", {}).values():
+            if target in raw and target not in parents and target != start:
+                parents[target] = node_id
+                queue.append(target)
+    return parents
+
+
+def _groups(number: phonenumbers.PhoneNumber) -> tuple[str, ...]:
+    """Digit groups a listener can write down: area code, then the rest in fours or threes.
+
+    A Finnish number is read as dialled in Finland ("08, 6155, 2760"); a foreign
+    one with its country code first.
+    """
+    national = phonenumbers.national_significant_number(number)
+    split = phonenumbers.length_of_national_destination_code(number)
+    head, rest = national[:split], national[split:]
+    if number.country_code == phonenumbers.country_code_for_region(REGION):
+        head = "0" + head
+        prefix: tuple[str, ...] = ()
+    else:
+        prefix = ("+" + str(number.country_code),)
+    size = 4 if len(rest) % 4 != 1 else 3
+    chunks = [rest[i:i + size] for i in range(0, len(rest), size)]
+    return prefix + tuple(g for g in (head, *chunks) if g)
+
+
+def _frozen(text: Mapping[str, str] | None) -> Text:
+    return MappingProxyType(dict(text or {}))
+
+
+def _closest(name: str, names) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(names), n=1)
+    return f"did you mean {close[0]!r}?" if close else f"nodes are {', '.join(names)}"
+
+
+def _voice_for(code: str) -> str:
+    matching = [v for v in voices.VOICES if voices.speaks(v, code)]
+    return ", ".join(matching) if matching else "none known: that language needs recorded prompts"
+
+
+def _reserved_help() -> str:
+    return f"{REPEAT_KEY} repeats, {BACK_KEY} goes back, {LANGUAGE_KEY} changes the language"

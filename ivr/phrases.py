@@ -1,0 +1,106 @@
+"""The line's own phrases, as gettext messages, and dates and times in each language.
+
+Service content lives in the menu YAML; these are the words around it
+("press", "closed", "goodbye"). The catalogs are `ivr/locale/<code>/LC_MESSAGES/messages.po`,
+compiled in memory at start-up so the repo holds no build artefacts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import pathlib
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton, get_day_names
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LOCALE_DIR = pathlib.Path(__file__).parent / "locale"
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is said."""
+    return message
+
+
+PRESS = N_("%(label)s, press %(key)s.")
+REPEAT = N_("To hear this again, press star.")
+BACK = N_("To go back, press 0.")
+LANGUAGES = N_("For another language, press 9.")
+NOT_IN_MENU = N_("That key is not in the menu.")
+NO_KEY = N_("Please choose by pressing a key on your phone.")
+GOODBYE = N_("Thank you for calling. Goodbye.")
+NUMBER = N_("%(label)s: %(number)s.")
+NUMBER_AGAIN = N_("Again: %(number)s.")
+OPEN_HOURS = N_("Open %(days)s, from %(start)s to %(end)s.")
+DAY_RANGE = N_("%(first)s to %(last)s")
+HOLIDAYS_CLOSED = N_("Closed on public holidays.")
+CONNECTING = N_("Connecting you to %(name)s. Please wait.")
+EMERGENCY = N_("In a life-threatening emergency, call %(number)s.")
+CLOSED_NOW = N_("%(name)s is closed now.")
+OPENS_AT = N_("It opens again on %(day)s at %(time)s.")
+NO_ANSWER = N_("Sorry, nobody could answer the call.")
+BACK_TO_MENU = N_("Returning to the menu.")
+LOST = N_("Sorry, something went wrong. Returning to the start.")
+
+EMERGENCY_NUMBER = "1 1 2"
+
+
+class Phrases:
+    """The phrases and date formats of one language."""
+
+    def __init__(self, code: str, translations: NullTranslations, locale: Locale) -> None:
+        self.code = code
+        self.locale = locale
+        self._translations = translations
+
+    def __call__(self, message: str, **values: str) -> str:
+        text = self._translations.gettext(message)
+        return text % values if values else text
+
+    def day(self, day: dt.date) -> str:
+        """A date as said in a sentence: "Monday 4 January"."""
+        # The weekday in its in-sentence form (Finnish "maanantaina"), then day and month.
+        return f"{format_date(day, 'EEEE', locale=self.locale)} {format_skeleton('MMMMd', day, locale=self.locale)}"
+
+    def time(self, time: dt.time) -> str:
+        # 24-hour clock everywhere: "8.00", "08:00", never "8:00 AM".
+        return format_skeleton("Hm", time, locale=self.locale)
+
+    def weekday(self, index: int) -> str:
+        """Monday is 0, as in `datetime`."""
+        return get_day_names("wide", context="stand-alone", locale=self.locale)[index]
+
+    def join(self, items: list[str]) -> str:
+        return format_list(items, locale=self.locale)
+
+
+def catalog_path(code: str) -> pathlib.Path:
+    return LOCALE_DIR / code / "LC_MESSAGES" / "messages.po"
+
+
+def load(code: str, locale_name: str | None = None) -> Phrases:
+    """The phrases of language `code`; raises LookupError when there is no catalog or locale."""
+    path = catalog_path(code)
+    if not path.is_file():
+        raise LookupError(f"no phrase catalog for language {code!r} (expected {path})")
+    try:
+        locale = Locale.parse(locale_name or code)
+    except (ValueError, UnknownLocaleError) as exc:
+        raise LookupError(f"unknown locale {locale_name or code!r}: {exc}") from None
+    with path.open("rb") as fp:
+        catalog = read_po(fp, locale=locale)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Phrases(code, Translations(fp=buf), locale)
+
+
+ALL = (
+    PRESS, REPEAT, BACK, LANGUAGES, NOT_IN_MENU, NO_KEY, GOODBYE, NUMBER, NUMBER_AGAIN,
+    OPEN_HOURS, DAY_RANGE, HOLIDAYS_CLOSED, CONNECTING, EMERGENCY, CLOSED_NOW, OPENS_AT,
+    NO_ANSWER, BACK_TO_MENU, LOST,
+)

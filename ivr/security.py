@@ -1,0 +1,38 @@
+"""Only Twilio may drive the line: every webhook request must carry a valid X-Twilio-Signature."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, abort, current_app, request
+from twilio.request_validator import SIGNATURE_HEADER, RequestValidator, get_signature_algorithm
+
+log = logging.getLogger(__name__)
+
+
+def signed_url() -> str:
+    """The URL Twilio requested: behind a proxy or tunnel, the public one it signed."""
+    public = current_app.config.get("PUBLIC_URL")
+    if not public:
+        return request.url
+    query = request.query_string.decode("latin-1")
+    return public.rstrip("/") + request.path + (f"?{query}" if query else "")
+
+
+def check_signature() -> None:
+    """A before-request hook: 403 for an unsigned or wrongly signed request when a token is set."""
+    token = current_app.config.get("AUTH_TOKEN")
+    if not token:
+        return
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    algorithm = get_signature_algorithm(request.headers.get("X-Twilio-Webhooks-Signature-Settings"))
+    params = request.form if request.method == "POST" else {}
+    if not signature or not RequestValidator(token).validate(signed_url(), params, signature, algorithm):
+        log.warning("refused %s %s: %s signature", request.method, request.path,
+                    "bad" if signature else "no")
+        abort(403)
+
+
+def init_app(app: Flask) -> None:
+    if not app.config.get("AUTH_TOKEN"):
+        log.warning("TWILIO_AUTH_TOKEN is not set: the line answers unsigned requests (local use only)")

@@ -1,0 +1,110 @@
+"""The webhooks Twilio calls. Thin: read the request, ask the call flow, answer TwiML."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, request, url_for
+from twilio.twiml.voice_response import VoiceResponse
+
+from . import security
+from .call import MAX_SILENCES, MAX_WRONG, Line, Step
+
+log = logging.getLogger(__name__)
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+bp.before_request(security.check_signature)
+KEYS = set("0123456789*#")
+METHODS = ["GET", "POST"]
+
+
+def xml(response: VoiceResponse) -> Response:
+    return Response(str(response), mimetype="text/xml")
+
+
+def urls(endpoint: str, **params) -> str:
+    """A webhook URL; zero counters are left out to keep URLs short."""
+    params = {k: v for k, v in params.items() if v not in (0, None, "")}
+    return url_for(f"voice.{endpoint}", **params)
+
+
+def line() -> Line:
+    return Line(current_app.extensions["ivr.menu"], urls, current_app.extensions["ivr.clock"]())
+
+
+def step() -> Step:
+    return Step(_count("s", MAX_SILENCES), _count("w", MAX_WRONG), request.args.get("b") == "1")
+
+
+def _count(name: str, most: int) -> int:
+    value = request.args.get(name, "")
+    return min(int(value), most) if value.isdigit() and len(value) < 4 else 0
+
+
+def digits() -> str | None:
+    """The key pressed: None for none; anything not one key is kept so it counts as wrong."""
+    value = request.values.get("Digits", "").strip()
+    return value[:8] or None
+
+
+@bp.route("", methods=METHODS)
+def voice():
+    return xml(line().languages(step()))
+
+
+@bp.route("/choose", methods=METHODS)
+def choose():
+    return xml(line().choose(digits(), step()))
+
+
+@bp.route("/status", methods=["POST"])
+def status():
+    log.info("call %s status %s", request.form.get("CallSid", "?")[-8:], request.form.get("CallStatus", "?"))
+    return Response(status=204)
+
+
+def _where(lang_code: str, node_id: str):
+    current = line()
+    lang = current.menu.language(lang_code)
+    node = current.menu.nodes.get(node_id)
+    return current, lang, node
+
+
+@bp.route("/<lang>/<node>", methods=METHODS)
+def node(lang: str, node: str):
+    current, language, found = _where(lang, node)
+    if language is None or found is None:
+        return xml(current.lost(language))
+    return xml(current.node(language, found, step()))
+
+
+@bp.route("/<lang>/<node>/key", methods=METHODS)
+def key(lang: str, node: str):
+    current, language, found = _where(lang, node)
+    if language is None or found is None:
+        return xml(current.lost(language))
+    return xml(current.key(language, found, digits(), step()))
+
+
+@bp.route("/<lang>/<node>/dialled", methods=METHODS)
+def dialled(lang: str, node: str):
+    current, language, found = _where(lang, node)
+    if language is None or found is None:
+        return xml(current.lost(language))
+    outcome = request.values.get("DialCallStatus")
+    log.info("call %s transfer %s: %s", request.values.get("CallSid", "?")[-8:], node, outcome)
+    return xml(current.dialled(language, found, outcome))
+
+
+@bp.route("/<path:rest>", methods=METHODS)
+def stray(rest: str):
+    """An unknown webhook path: back to the start rather than an error page."""
+    return xml(line().lost(None))
+
+
+@bp.errorhandler(Exception)
+def failed(exc: Exception):
+    """Never an HTTP 500 to Twilio: it would play its own error message to the caller."""
+    if getattr(exc, "code", None) is not None:  # 403 and friends are answers, not failures
+        return exc
+    log.exception("webhook %s failed", request.path)
+    return xml(line().apology(retry=request.path != url_for("voice.voice")))
