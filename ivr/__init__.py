@@ -52,7 +52,7 @@ def create_app(test_config: Mapping | None = None, environ: Mapping[str, str] | 
 
     @app.get("/healthz")
     def healthz():
-        current = app.extensions["ivr.menu"]
+        current = views.current_menu()
         return jsonify(status="ok", menu=current.source, languages=[lang.code for lang in current.languages])
 
     return app

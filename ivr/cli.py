@@ -50,10 +50,7 @@ def validate(args: argparse.Namespace) -> int:
     return status
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ivr", description="The Kajaani immigration information line.")
-    commands = parser.add_subparsers(dest="command", required=True)
-
+def register_serve(commands) -> None:
     run = commands.add_parser("serve", help="run the line locally on the bundled menu")
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     run.add_argument("--host", default="127.0.0.1")
@@ -61,10 +58,22 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--at", help="freeze the clock, e.g. 2026-12-24T10:00 (Helsinki time)")
     run.set_defaults(func=serve)
 
+
+def register_validate(commands) -> None:
     check = commands.add_parser("validate", help="check menu files; exit 1 if one cannot go live")
     check.add_argument("files", nargs="*", help="menu files (default: the menu in use)")
     check.set_defaults(func=validate)
 
+
+# Each command adds its own subparser, with set_defaults(func=...) returning an exit code.
+REGISTRARS = [register_serve, register_validate]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ivr", description="The Kajaani immigration information line.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for register in REGISTRARS:
+        register(commands)
     args = parser.parse_args(argv)
     return args.func(args)
 

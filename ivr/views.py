@@ -27,8 +27,13 @@ def urls(endpoint: str, **params) -> str:
     return url_for(f"voice.{endpoint}", **params)
 
 
+def current_menu():
+    """The menu live now (the one place that knows where the app keeps it)."""
+    return current_app.extensions["ivr.menu"]
+
+
 def line() -> Line:
-    return Line(current_app.extensions["ivr.menu"], urls, current_app.extensions["ivr.clock"]())
+    return Line(current_menu(), urls, current_app.extensions["ivr.clock"]())
 
 
 def step() -> Step:
