@@ -1,0 +1,65 @@
+"""The app factory, its configuration, and how the line starts."""
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from ivr import ConfigError, MenuError, create_app, settings
+from ivr import menu as menus
+
+from .twiml import parse
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def test_factory_refuses_to_start_without_a_token_unless_told_it_is_local():
+    with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN is not set"):
+        create_app(environ={})
+    assert create_app({"REQUIRE_TOKEN": False}, environ={}).config["AUTH_TOKEN"] is None
+
+
+def test_settings_come_from_the_environment():
+    config = settings({"TWILIO_AUTH_TOKEN": "t", "IVR_MENU": "m.yaml", "IVR_PUBLIC_URL": "https://x", "IVR_NOW": "2026-12-24T10:00"})
+    assert config["AUTH_TOKEN"] == "t" and config["MENU"] == "m.yaml"
+    assert config["PUBLIC_URL"] == "https://x" and config["NOW"] == "2026-12-24T10:00"
+    assert settings({})["MENU"] == str(menus.DEFAULT_MENU)
+
+
+def test_ivr_now_freezes_the_clock_in_helsinki_time():
+    app = create_app({"REQUIRE_TOKEN": False}, environ={"IVR_NOW": "2026-12-24T10:00"})
+    answer = parse(app.test_client().post("/voice/en/duty"))
+    assert answer.dial is None and "Monday 28 December" in answer.text
+    app = create_app({"REQUIRE_TOKEN": False}, environ={"IVR_NOW": "2026-12-28T06:30:00+00:00"})  # 08:30 local
+    assert parse(app.test_client().post("/voice/en/duty")).dial is not None
+
+
+def test_a_bad_ivr_now_stops_the_start_with_a_clear_message():
+    with pytest.raises(ValueError, match="IVR_NOW='christmas' is not an ISO 8601 date-time"):
+        create_app({"REQUIRE_TOKEN": False}, environ={"IVR_NOW": "christmas"})
+
+
+def test_a_broken_menu_fails_at_start_not_during_a_call(tmp_path):
+    bad = tmp_path / "menu.yaml"
+    bad.write_text("name: x\ntimezone: Europe/Helsinki\nstart: nowhere\nlanguages: []\nnodes: {}\n")
+    with pytest.raises(MenuError) as caught:
+        create_app({"REQUIRE_TOKEN": False, "MENU": str(bad)}, environ={})
+    assert str(bad) in str(caught.value) or "menu.yaml" in str(caught.value)
+
+
+def test_gunicorn_config_refuses_to_start_without_a_token_in_one_line():
+    env = {k: v for k, v in os.environ.items() if k != "TWILIO_AUTH_TOKEN"}
+    code = "import runpy; runpy.run_path('gunicorn.conf.py')"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "ivr: TWILIO_AUTH_TOKEN is not set; the public server refuses to start without it "
+        "(set it to the Twilio account's auth token, or run `ivr serve` locally)"
+    ]
+
+
+def test_procfile_serves_the_factory_with_gunicorn_on_port():
+    line = (ROOT / "Procfile").read_text().strip()
+    assert line == "web: gunicorn --bind 0.0.0.0:$PORT 'ivr:create_app()'"
