@@ -18,13 +18,18 @@ import phonenumbers
 
 from . import hours, phrases, voices
 from .errors import MenuError, Problem
-from .yamlsource import Source
+from .yamlsource import Source, dotted
 
 DEFAULT_MENU = pathlib.Path(__file__).resolve().parent.parent / "menus" / "kajaani.yaml"
 # Keys that mean the same on every menu of every language.
 REPEAT_KEY, BACK_KEY, LANGUAGE_KEY = "*", "0", "9"
 RESERVED_KEYS = (BACK_KEY, LANGUAGE_KEY)
 REGION = "FI"  # numbers written without a country code are Finnish
+# A rough guide to how long a text takes to say: text-to-speech on a phone line
+# reads about 150 words a minute (2.5 words a second); long Finnish words are
+# slower, so this errs on the short side. Past MAX_PROMPT_S callers lose track.
+WORDS_PER_SECOND = 2.5
+MAX_PROMPT_S = 20
 
 Text = Mapping[str, str]
 
@@ -156,7 +161,7 @@ class _Builder:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            self.error(("timezone",), f"unknown time zone {name!r}: use an IANA name such as Europe/Helsinki")
+            self.error(("timezone",), f"unknown time zone {name!r}: {_closest_zone(name)}")
             return ZoneInfo("UTC")
 
     def _languages(self) -> list[Language]:
@@ -222,8 +227,8 @@ class _Builder:
         nodes = {}
         for node_id, item in raw.items():
             path = ("nodes", node_id)
-            if node_id not in parents and node_id != start:
-                self.error(path, f"node {node_id!r} cannot be reached: no menu has an option for it")
+            if start in raw and node_id not in parents and node_id != start:
+                self.error(path, f"node {node_id!r} cannot be reached: no menu has an option for it", key=True)
             for field in ("label", "say", "after", "name"):
                 if field in item:
                     self._text(path + (field,), item[field], codes)
@@ -233,7 +238,8 @@ class _Builder:
                 if target not in raw:
                     self.error(path + ("options", key), f"key {key} leads to {target!r}, which is not a node: {_closest(target, raw)}")
                 elif raw[target]["type"] != "menu" and "label" not in raw[target]:
-                    self.error(("nodes", target), f"node {target!r} is an option of {node_id!r} but has no label to say")
+                    self.error(("nodes", target), f"node {target!r} is an option of {node_id!r} but has no label to say",
+                               key=True)
             contacts = tuple(self._contact(path + ("contacts", i), c, codes, schedules)
                              for i, c in enumerate(item.get("contacts", [])))
             number = self._number(path + ("number",), item["number"]) if "number" in item else None
@@ -269,7 +275,14 @@ class _Builder:
     def _text(self, path, text: Mapping[str, str], codes: list[str]) -> None:
         for code in codes:
             if code not in text:
-                self.error(path, f"no {code!r} text here: every text needs all the line's languages ({', '.join(codes)})")
+                self.error(path, f"{dotted(path)} has no {code!r} text: add it "
+                                 f"(every text needs all the line's languages: {', '.join(codes)})")
+        for code, words in text.items():
+            seconds = len(words.split()) / WORDS_PER_SECOND
+            if seconds > MAX_PROMPT_S and path[-1] != "label":
+                self.warn(path + (code,), f"the {code!r} text of {dotted(path)} takes about {seconds:.0f} seconds "
+                                          f"to say ({len(words.split())} words): callers on a poor line lose track "
+                                          f"after {MAX_PROMPT_S} seconds; shorten it or split it into two pages")
         for code in text:
             if code not in codes:
                 self.error(path + (code,), f"{code!r} is not one of the line's languages ({', '.join(codes)})", key=True)
@@ -325,6 +338,15 @@ def _closest(name: str, names) -> str:
 
     close = difflib.get_close_matches(name, list(names), n=1)
     return f"did you mean {close[0]!r}?" if close else f"nodes are {', '.join(names)}"
+
+
+def _closest_zone(name: str) -> str:
+    import difflib
+    import zoneinfo
+
+    zones = sorted(zoneinfo.available_timezones())
+    close = difflib.get_close_matches(name, zones, n=1, cutoff=0.7)
+    return f"did you mean {close[0]!r}?" if close else "use an IANA name such as Europe/Helsinki"
 
 
 def _voice_for(code: str) -> str:

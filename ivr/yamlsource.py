@@ -18,6 +18,17 @@ _SCALARS = yaml.constructor.SafeConstructor()
 
 Path = tuple  # a path of keys and indexes into the data, () is the root
 
+# PyYAML's words for the mistakes people make most, and what to do about them.
+_SYNTAX_HINTS = (
+    ("'\\t'", "a tab character: indent with spaces only, never tabs"),
+    ("mapping values are not allowed", "a ': ' inside a text: put the whole text in double quotes"),
+    ("expected <block end>", "this line does not line up with the lines above: "
+                             "indent keys of the same level by the same number of spaces, and close every quote"),
+    ("could not find expected ':'", "a line without 'key: value': check the ':' and the indentation"),
+    ("found unexpected end of stream", "a quote or bracket is opened but never closed"),
+    ("expected ',' or ']'", "a list in [ ] is not closed: add the ] where it ends"),
+)
+
 
 class Source:
     """The data of one YAML document and where each of its values and keys stands."""
@@ -32,8 +43,13 @@ class Source:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             what = exc.problem or exc.context or "not valid YAML"
-            if "\t" in what or "tab" in what:
-                what += " (use spaces to indent, not tabs)"
+            quote = _unclosed_quote(text, mark.line)
+            if quote:
+                raise MenuError([Problem(filename, *quote, 'YAML syntax: a quote (") opened here is not closed '
+                                                             'on this line: add the closing "')]) from None
+            hint = next((hint for words, hint in _SYNTAX_HINTS if words in what), None)
+            if hint:
+                what = f"{hint} (the parser says: {what})"
             raise MenuError([Problem(filename, mark.line + 1, mark.column + 1, f"YAML syntax: {what}")]) from None
         except yaml.YAMLError as exc:
             raise MenuError([Problem(filename, 1, 1, f"YAML syntax: {exc}")]) from None
@@ -72,38 +88,75 @@ class Source:
 
     def schema_problems(self) -> list[Problem]:
         problems = list(self.duplicates)
-        for error in sorted(_VALIDATOR.iter_errors(self.data), key=lambda e: list(map(str, e.absolute_path))):
+        errors = sorted(_VALIDATOR.iter_errors(self.data), key=lambda e: list(map(str, e.absolute_path)))
+        # A misspelled key also leaves its right spelling "missing": say the misspelling only.
+        guessed = {(tuple(e.absolute_path), _guess(e)) for e in errors if e.validator == "additionalProperties"}
+        for error in errors:
+            if error.validator == "required" and (tuple(error.absolute_path), _missing(error)) in guessed:
+                continue
             problems.append(self._explain(error))
         return sorted(set(problems), key=lambda p: (p.line, p.col, p.message))
 
     def _explain(self, error: jsonschema.ValidationError) -> Problem:
         path = tuple(error.absolute_path)
-        where = _dotted(path)
+        where = dotted(path)
         kind = error.validator
         if kind == "additionalProperties":
-            allowed = sorted(error.schema.get("properties", {}))
-            extra = [k for k in error.instance if k not in error.schema.get("properties", {})]
-            key = extra[0] if extra else "?"
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"allowed here: {', '.join(allowed)}"
+            key = _extra(error)
+            close = _guess(error)
+            allowed = ", ".join(error.schema.get("properties", {}))
+            hint = f"did you mean {close!r}?" if close else f"allowed here: {allowed}"
             return self.at(path + (key,), f"unknown key {key!r} in {where}: {hint}", key=True)
         if kind == "required":
-            missing = error.message.split("'")[1]
-            return self.at(path, f"{where} is missing {missing!r}: add it")
+            return self.at(path, f"{where} is missing {_missing(error)!r}: add it")
         if kind == "type":
             return self.at(path, f"{where} should be {_a(error.validator_value)}, not {_a(_json_type(error.instance))}")
         if kind == "enum":
             options = ", ".join(map(str, error.validator_value))
             return self.at(path, f"{where} is {error.instance!r}: it must be one of {options}")
+        if kind == "pattern" and "propertyNames" in error.schema_path:
+            # A key of the mapping is wrong: point at that key.
+            hint = error.schema.get("description", f"it must match {error.validator_value}")
+            return self.at(path + (error.instance,), f"{error.instance!r} cannot be a key in {where}: {hint}", key=True)
         if kind == "pattern":
             hint = error.schema.get("description", f"it must match {error.validator_value}")
             return self.at(path, f"{where} is {error.instance!r}, which is not valid here: {hint}")
-        if kind == "propertyNames":
-            return self.at(path, f"{where}: {error.message}")
+        if kind in ("minimum", "maximum"):
+            low, high = error.schema.get("minimum"), error.schema.get("maximum")
+            return self.at(path, f"{where} is {error.instance}: it must be from {low} to {high}")
+        if kind == "minLength":
+            return self.at(path, f"{where} is empty: write the text, or remove the line")
+        if kind in ("minItems", "minProperties"):
+            return self.at(path, f"{where} is empty: it needs at least {error.validator_value}")
         return self.at(path, f"{where}: {error.message}")
 
 
-def _dotted(path: Path) -> str:
+def _extra(error: jsonschema.ValidationError) -> str:
+    known = error.schema.get("properties", {})
+    return next((k for k in error.instance if k not in known), "?")
+
+
+def _guess(error: jsonschema.ValidationError) -> str | None:
+    close = difflib.get_close_matches(_extra(error), list(error.schema.get("properties", {})), n=1)
+    return close[0] if close else None
+
+
+def _missing(error: jsonschema.ValidationError) -> str:
+    return error.message.split("'")[1]
+
+
+def _unclosed_quote(text: str, last: int) -> tuple[int, int] | None:
+    """The first line up to `last` (0-based) with an odd number of double quotes: (line, col), 1-based.
+
+    The parser reports an unclosed quote far below it, where the text it swallowed ends.
+    """
+    for number, line in enumerate(text.splitlines()[:last + 1]):
+        if not line.lstrip().startswith("#") and line.count('"') % 2:
+            return number + 1, line.index('"') + 1
+    return None
+
+
+def dotted(path: Path) -> str:
     if not path:
         return "the menu"
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
