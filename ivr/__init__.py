@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import hours, menu, security, views
+from . import hours, live, menu, security, views
 from .errors import ConfigError, MenuError
 
 __all__ = ["create_app", "ConfigError", "MenuError"]
@@ -40,8 +40,14 @@ def create_app(test_config: Mapping | None = None, environ: Mapping[str, str] | 
         raise ConfigError("TWILIO_AUTH_TOKEN is not set: the line refuses to serve unsigned requests")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    loaded = app.config.get("MENU_OBJECT") or menu.load(app.config["MENU"])
-    app.extensions["ivr.menu"] = loaded
+    loaded = app.config.get("MENU_OBJECT")
+    if loaded is None:
+        # The file is watched: a good change goes live on its own, a bad one is refused (see live.py).
+        watch = live.LiveMenu(app.config["MENU"], app.config.get("RELOAD_INTERVAL", live.CHECK_INTERVAL_S),
+                              app.config.get("RELOAD_SETTLE", live.SETTLE_S))
+        app.extensions["ivr.live"] = watch
+        loaded = watch.menu
+    app.extensions["ivr.menu"] = loaded  # the menu at start-up; views.current_menu() is the live one
     app.extensions["ivr.clock"] = app.config.get("CLOCK") or hours.clock(
         loaded.timezone, {"IVR_NOW": app.config["NOW"] or ""}
     )
@@ -53,6 +59,8 @@ def create_app(test_config: Mapping | None = None, environ: Mapping[str, str] | 
     @app.get("/healthz")
     def healthz():
         current = views.current_menu()
-        return jsonify(status="ok", menu=current.source, languages=[lang.code for lang in current.languages])
+        watch = app.extensions.get("ivr.live")
+        return jsonify(status="ok", menu=current.source, languages=[lang.code for lang in current.languages],
+                       version=watch.health() if watch else None)
 
     return app

@@ -103,10 +103,10 @@ def load(path: str | pathlib.Path = DEFAULT_MENU) -> Menu:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise MenuError([Problem(str(path), 1, 1, f"cannot read the menu file: {exc}")]) from None
-    return loads(text, _shown(path))
+    return loads(text, shown(path))
 
 
-def _shown(path: pathlib.Path) -> str:
+def shown(path: pathlib.Path) -> str:
     """The path as staff typed it: relative to where they stand when that is shorter."""
     try:
         return str(path.resolve().relative_to(pathlib.Path.cwd()))

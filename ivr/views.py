@@ -29,7 +29,8 @@ def urls(endpoint: str, **params) -> str:
 
 def current_menu():
     """The menu live now (the one place that knows where the app keeps it)."""
-    return current_app.extensions["ivr.menu"]
+    watch = current_app.extensions.get("ivr.live")
+    return watch.current() if watch is not None else current_app.extensions["ivr.menu"]
 
 
 def line() -> Line:
