@@ -1,0 +1,101 @@
+"""`ivr hours`: day by day, whether each schedule is open, and why not when it is closed.
+
+Answers from the same `hours.Schedule` the line asks during calls; holiday names
+come from the `holidays` package in the chosen language where it has that
+language, else in English.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator
+
+import holidays as holiday_tables
+from babel.dates import format_date
+
+from . import hours
+from . import menu as menus
+from .errors import MenuError
+
+
+def holiday_names(schedule: hours.Schedule, code: str):
+    """The schedule's public holidays with names in language `code` (else English, else the country's own)."""
+    table = schedule.holidays
+    if table is None or not hasattr(table, "supported_languages"):
+        return table
+    supported = table.supported_languages
+    language = next((s for s in supported if s == code or s.split("_")[0] == code), None)
+    language = language or next((s for s in supported if s.startswith("en")), None)
+    return holiday_tables.country_holidays(table.country, language=language) if language else table
+
+
+def users(menu: menus.Menu, name: str) -> list[str]:
+    """Which nodes follow schedule `name`: a transfer's hours, or a number's."""
+    found = []
+    for node in menu.nodes.values():
+        if node.schedule == name:
+            found.append(f"{node.id} ({node.kind})")
+        found += [f"{node.id} ({contact.kind} number)" for contact in node.contacts if contact.schedule == name]
+    return found
+
+
+def days(menu: menus.Menu, name: str, first: dt.date, count: int, code: str) -> Iterator[str]:
+    schedule = menu.schedules[name]
+    names = holiday_names(schedule, code)
+    locale = menu.phrases[code].locale
+    width = max(len(format_date(first + dt.timedelta(days=n), "EEE", locale=locale)) for n in range(7))
+    for offset in range(count):
+        day = first + dt.timedelta(days=offset)
+        label = f"{day.isoformat()} {format_date(day, 'EEE', locale=locale):<{width}}"
+        opening = schedule.weekly[day.weekday()]
+        if schedule.closed_reason(day) is None:  # the line's own answer decides; below only says why
+            yield f"{label} open {opening[0]:%H:%M}-{opening[1]:%H:%M}"
+            continue
+        reasons = []
+        if day in schedule.closed:
+            reasons.append(f"closure (schedules.{name}.closed)")
+        if names is not None and day in names:
+            reasons.append(f"{names.get(day)} (public holiday)")
+        if opening is None:
+            reasons.append("weekend" if day.weekday() >= 5 else "no hours on this weekday")
+        yield f"{label} closed: {', '.join(reasons)}"
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        menu = menus.load(args.menu or os.environ.get("IVR_MENU") or menus.DEFAULT_MENU)
+    except MenuError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    codes = [lang.code for lang in menu.languages]
+    code = args.lang or ("en" if "en" in codes else codes[0])
+    if code not in codes:
+        print(f"ivr hours: the menu has no language {code!r}: choose one of {', '.join(codes)}", file=sys.stderr)
+        return 1
+    try:
+        first = dt.date.fromisoformat(args.start) if args.start else hours.clock(menu.timezone)().date()
+    except ValueError:
+        print(f"ivr hours: --from {args.start!r} is not a date: write YYYY-MM-DD, e.g. 2026-12-01", file=sys.stderr)
+        return 1
+    if not menu.schedules:
+        print(f"{menu.source}: no schedules: every service is always open")
+    for index, name in enumerate(menu.schedules):
+        if index:
+            print()
+        print(f"{name}: {', '.join(users(menu, name)) or 'not used by any node'}; "
+              f"{args.days} days from {first.isoformat()}, names in {code!r}")
+        for line in days(menu, name, first, args.days, code):
+            print(line)
+    return 0
+
+
+def register(commands) -> None:
+    table = commands.add_parser("hours", help="each day open or closed, and why, for every schedule")
+    table.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: today)")
+    table.add_argument("--days", type=int, default=60, help="how many days (default: 60)")
+    table.add_argument("--lang", help="language of weekday and holiday names, e.g. fi (default: en)")
+    table.add_argument("--menu", help="menu file (default: IVR_MENU or menus/kajaani.yaml)")
+    table.set_defaults(func=run)

@@ -1,0 +1,67 @@
+"""`ivr hours`: each day open or closed, with the reason, in the chosen language."""
+
+import datetime as dt
+
+from ivr import cli, menu, timetable
+
+from .conftest import HELSINKI
+
+
+def hours_of(capsys, *args) -> list[str]:
+    assert cli.main(["hours", *args]) == 0
+    return capsys.readouterr().out.splitlines()
+
+
+def test_christmas_in_finnish(capsys):
+    assert hours_of(capsys, "--from", "2026-12-23", "--days", "6", "--lang", "fi") == [
+        "duty: reception_centre (phone number), duty (transfer); 6 days from 2026-12-23, names in 'fi'",
+        "2026-12-23 ke open 08:00-15:00",
+        "2026-12-24 to closed: Jouluaatto (public holiday)",
+        "2026-12-25 pe closed: Joulupäivä (public holiday)",
+        "2026-12-26 la closed: Tapaninpäivä (public holiday), weekend",
+        "2026-12-27 su closed: weekend",
+        "2026-12-28 ma open 08:00-15:00",
+    ]
+
+
+def test_holiday_names_fall_back_to_english(capsys):
+    """The holidays package has no Arabic names: English, rather than Finnish, for an Arabic translator."""
+    assert hours_of(capsys, "--from", "2026-12-06", "--days", "1", "--lang", "ar")[1] == \
+        "2026-12-06 الأحد    closed: Independence Day (public holiday), weekend"
+    assert hours_of(capsys, "--from", "2026-12-06", "--days", "1", "--lang", "sv")[1] == \
+        "2026-12-06 sön  closed: Självständighetsdagen (public holiday), weekend"
+
+
+def test_a_closure_from_the_menu(tmp_path, capsys):
+    path = tmp_path / "kajaani.yaml"
+    path.write_text(menu.DEFAULT_MENU.read_text(encoding="utf-8").replace(
+        "closed: []", "closed:\n      - 2026-12-28"), encoding="utf-8")
+    assert hours_of(capsys, "--menu", str(path), "--from", "2026-12-28", "--days", "2")[1:] == [
+        "2026-12-28 Mon closed: closure (schedules.duty.closed)",
+        "2026-12-29 Tue open 08:00-15:00",
+    ]
+
+
+def test_starts_today_by_the_line_clock_for_60_days(capsys, monkeypatch):
+    monkeypatch.setenv("IVR_NOW", "2026-11-30T10:00")
+    out = hours_of(capsys)
+    assert out[0] == "duty: reception_centre (phone number), duty (transfer); 60 days from 2026-11-30, names in 'en'"
+    assert out[1] == "2026-11-30 Mon open 08:00-15:00"
+    assert len(out) == 61
+
+
+def test_the_table_agrees_with_the_line_all_year(menu):
+    """Every day the table says open, the line puts callers through at 10:00; every closed day, it does not."""
+    schedule = menu.schedules["duty"]
+    first = dt.date(2026, 1, 1)
+    for day, line in zip((first + dt.timedelta(days=n) for n in range(365)),
+                         timetable.days(menu, "duty", first, 365, "en")):
+        assert line.startswith(day.isoformat())
+        assert (" open " in line) == schedule.is_open(dt.datetime.combine(day, dt.time(10), tzinfo=HELSINKI)), line
+
+
+def test_bad_arguments_say_what_to_write(capsys):
+    assert cli.main(["hours", "--from", "28.12.2026"]) == 1
+    assert capsys.readouterr().err == "ivr hours: --from '28.12.2026' is not a date: write YYYY-MM-DD, e.g. 2026-12-01\n"
+    assert cli.main(["hours", "--lang", "de"]) == 1
+    assert capsys.readouterr().err == "ivr hours: the menu has no language 'de': choose one of fi, sv, en, ar, uk, ru\n"
