@@ -7,7 +7,7 @@ import os
 import sys
 
 from . import menu as menus
-from . import script, timetable
+from . import graph, script, timetable
 from .errors import ConfigError, MenuError
 
 
@@ -67,7 +67,7 @@ def register_validate(commands) -> None:
 
 
 # Each command adds its own subparser, with set_defaults(func=...) returning an exit code.
-REGISTRARS = [register_serve, register_validate, script.register, timetable.register]
+REGISTRARS = [register_serve, register_validate, script.register, timetable.register, graph.register]
 
 
 def main(argv: list[str] | None = None) -> int:
