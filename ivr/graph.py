@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 
+from . import args as shared
 from . import menu as menus
-from .errors import MenuError
 
 SHAPES = {"menu": ('("', '")'), "page": ('["', '"]'), "transfer": ('[["', '"]]')}
 
@@ -38,15 +36,9 @@ def mermaid(menu: menus.Menu, code: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        menu = menus.load(args.menu or os.environ.get("IVR_MENU") or menus.DEFAULT_MENU)
-    except MenuError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    codes = [lang.code for lang in menu.languages]
-    code = args.lang or ("en" if "en" in codes else codes[0])
-    if code not in codes:
-        print(f"ivr graph: the menu has no language {code!r}: choose one of {', '.join(codes)}", file=sys.stderr)
+    menu = shared.load(args)
+    code = menu and shared.language(menu, args)
+    if code is None:
         return 1
     print(mermaid(menu, code), end="")
     return 0
@@ -54,6 +46,5 @@ def run(args: argparse.Namespace) -> int:
 
 def register(commands) -> None:
     graph = commands.add_parser("graph", help="print the menu tree as a Mermaid flowchart")
-    graph.add_argument("--lang", help="language of the labels, e.g. fi (default: en)")
-    graph.add_argument("--menu", help="menu file (default: IVR_MENU or menus/kajaani.yaml)")
+    shared.add(graph, "language of the labels, e.g. fi (default: en)")
     graph.set_defaults(func=run)

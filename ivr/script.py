@@ -10,16 +10,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import os
 import sys
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
+from . import args as shared
 from . import hours
 from . import menu as menus
 from .call import MAX_SILENCES, MAX_WRONG, Line, Step
-from .errors import MenuError
 
 PAUSE = " / "
 OTHER_KEYS = "*0123456789"
@@ -202,18 +201,13 @@ def _nth(n: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        menu = menus.load(args.menu or os.environ.get("IVR_MENU") or menus.DEFAULT_MENU)
-    except MenuError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    codes = [lang.code for lang in menu.languages]
-    if args.lang and args.lang not in codes:
-        print(f"ivr script: the menu has no language {args.lang!r}: choose one of {', '.join(codes)}", file=sys.stderr)
+    menu = shared.load(args)
+    code = menu and shared.language(menu, args, default=None)
+    if code is None:
         return 1
     now = hours.clock(menu.timezone)()
     try:
-        for text in Script(menu, now).lines([args.lang] if args.lang else codes):
+        for text in Script(menu, now).lines([args.lang] if args.lang else [lang.code for lang in menu.languages]):
             print(text)
     except BrokenPipeError:  # `ivr script | head`: the reader has seen enough
         sys.stderr.close()
@@ -222,6 +216,5 @@ def run(args: argparse.Namespace) -> int:
 
 def register(commands) -> None:
     script = commands.add_parser("script", help="print the whole call as callers hear it, node by node")
-    script.add_argument("--lang", help="one language code, e.g. fi (default: every language)")
-    script.add_argument("--menu", help="menu file (default: IVR_MENU or menus/kajaani.yaml)")
+    shared.add(script, "one language code, e.g. fi (default: every language)")
     script.set_defaults(func=run)

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from collections.abc import Iterator
 
 import holidays as holiday_tables
 from babel.dates import format_date
 
+from . import args as shared
 from . import hours
 from . import menu as menus
-from .errors import MenuError
 
 
 def holiday_names(schedule: hours.Schedule, code: str):
@@ -65,15 +64,9 @@ def days(menu: menus.Menu, name: str, first: dt.date, count: int, code: str) -> 
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        menu = menus.load(args.menu or os.environ.get("IVR_MENU") or menus.DEFAULT_MENU)
-    except MenuError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    codes = [lang.code for lang in menu.languages]
-    code = args.lang or ("en" if "en" in codes else codes[0])
-    if code not in codes:
-        print(f"ivr hours: the menu has no language {code!r}: choose one of {', '.join(codes)}", file=sys.stderr)
+    menu = shared.load(args)
+    code = menu and shared.language(menu, args)
+    if code is None:
         return 1
     try:
         first = dt.date.fromisoformat(args.start) if args.start else hours.clock(menu.timezone)().date()
@@ -96,6 +89,5 @@ def register(commands) -> None:
     table = commands.add_parser("hours", help="each day open or closed, and why, for every schedule")
     table.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: today)")
     table.add_argument("--days", type=int, default=60, help="how many days (default: 60)")
-    table.add_argument("--lang", help="language of weekday and holiday names, e.g. fi (default: en)")
-    table.add_argument("--menu", help="menu file (default: IVR_MENU or menus/kajaani.yaml)")
+    shared.add(table, "language of weekday and holiday names, e.g. fi (default: en)")
     table.set_defaults(func=run)

@@ -65,7 +65,7 @@ def line(tmp_path, clock):
     app = create_app({"REQUIRE_TOKEN": False, "AUTH_TOKEN": None, "CLOCK": clock, "MENU": str(path),
                       "RELOAD_INTERVAL": 0, "RELOAD_SETTLE": 0}, environ={})
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield Running(path, f"http://127.0.0.1:{server.server_port}")
