@@ -13,7 +13,8 @@ from .errors import MenuError, Problem
 
 SCHEMA_PATH = pathlib.Path(__file__).parent / "menu.schema.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-_VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+# Draft 7: the draft common YAML editor extensions validate with (newer ones only get a warning there).
+_VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
 _SCALARS = yaml.constructor.SafeConstructor()
 
 Path = tuple  # a path of keys and indexes into the data, () is the root

@@ -10,7 +10,7 @@ from ivr.yamlsource import SCHEMA, SCHEMA_PATH, Source
 
 from .test_validate import GOOD
 
-VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
 
 
 def errors(text: str) -> list[tuple[str, str]]:
@@ -19,8 +19,8 @@ def errors(text: str) -> list[tuple[str, str]]:
     return sorted(("/".join(map(str, e.absolute_path)), e.validator) for e in VALIDATOR.iter_errors(data))
 
 
-def test_schema_is_a_valid_2020_12_schema():
-    jsonschema.Draft202012Validator.check_schema(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+def test_schema_is_a_valid_draft_07_schema_as_editors_read_it():
+    jsonschema.Draft7Validator.check_schema(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
 def test_bundled_menu_points_editors_at_the_schema_and_matches_it():
@@ -61,6 +61,8 @@ MISTAKES = [
      [("nodes/call/number", "pattern")]),
     ("time zone that is a city", "Europe/Helsinki", "Helsinki", [("timezone", "pattern")]),
     ("node name with capitals", "  info:\n", "  Info:\n", [("nodes", "pattern")]),
+    ("menu without options", '    options:\n      "1": info\n      "2": call\n', "    options: {}\n",
+     [("nodes/top/options", "minProperties")]),
 ]
 
 
