@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import pathlib
+import re
 
 import jsonschema
 import yaml
@@ -146,14 +147,19 @@ def _missing(error: jsonschema.ValidationError) -> str:
     return error.message.split("'")[1]
 
 
+# A value that starts with a double quote and has no other on its line: `key: "08:00-15:00`.
+_OPEN_QUOTE = re.compile(r'^\s*(?:- +)?(?:[^\s#"][^:#"]*: +)?"(?=[^"]*$)')
+
+
 def _unclosed_quote(text: str, last: int) -> tuple[int, int] | None:
     """The first line up to `last` (0-based) with an odd number of double quotes: (line, col), 1-based.
 
     The parser reports an unclosed quote far below it, where the text it swallowed ends.
     """
     for number, line in enumerate(text.splitlines()[:last + 1]):
-        if not line.lstrip().startswith("#") and line.count('"') % 2:
-            return number + 1, line.index('"') + 1
+        opened = _OPEN_QUOTE.match(line)
+        if opened:
+            return number + 1, opened.end()
     return None
 
 
