@@ -279,7 +279,7 @@ class _Builder:
                                  f"(every text needs all the line's languages: {', '.join(codes)})")
         for code, words in text.items():
             seconds = len(words.split()) / WORDS_PER_SECOND
-            if seconds > MAX_PROMPT_S and path[-1] != "label":
+            if seconds > MAX_PROMPT_S:
                 self.warn(path + (code,), f"the {code!r} text of {dotted(path)} takes about {seconds:.0f} seconds "
                                           f"to say ({len(words.split())} words): callers on a poor line lose track "
                                           f"after {MAX_PROMPT_S} seconds; shorten it or split it into two pages")

@@ -152,7 +152,7 @@ _OPEN_QUOTE = re.compile(r'^\s*(?:- +)?(?:[^\s#"][^:#"]*: +)?"(?=[^"]*$)')
 
 
 def _unclosed_quote(text: str, last: int) -> tuple[int, int] | None:
-    """The first line up to `last` (0-based) with an odd number of double quotes: (line, col), 1-based.
+    """The first line up to `last` (0-based) whose value opens a double quote it never closes: (line, col).
 
     The parser reports an unclosed quote far below it, where the text it swallowed ends.
     """
