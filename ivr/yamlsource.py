@@ -9,7 +9,9 @@ import re
 
 import jsonschema
 import yaml
+from babel.dates import get_day_names
 
+from . import hours
 from .errors import MenuError, Problem
 
 SCHEMA_PATH = pathlib.Path(__file__).parent / "menu.schema.json"
@@ -139,8 +141,16 @@ def _extra(error: jsonschema.ValidationError) -> str:
 
 
 def _guess(error: jsonschema.ValidationError) -> str | None:
-    close = difflib.get_close_matches(_extra(error), list(error.schema.get("properties", {})), n=1)
-    return close[0] if close else None
+    known = list(error.schema.get("properties", {}))
+    key = _extra(error)
+    close = difflib.get_close_matches(key, known, n=1)
+    translated = _WEEKDAYS.get(key.lower())
+    return close[0] if close else translated if translated in known else None
+
+
+# Weekdays as staff may write them in Finnish or Swedish, for a did-you-mean.
+_WEEKDAYS = {name.lower(): hours.WEEKDAYS[index] for code in ("fi", "sv") for context in ("format", "stand-alone")
+             for index, name in get_day_names("wide", context, code).items()}
 
 
 def _missing(error: jsonschema.ValidationError) -> str:

@@ -162,7 +162,11 @@ CASES = [
     ("unknown weekday", "monday:", "mondy:",
      "menus/x.yaml:19:7: unknown key 'mondy' in schedules.duty.weekly: did you mean 'monday'?"),
     ("weekday in Finnish", "monday:", "maanantai:",
-     "menus/x.yaml:19:7: unknown key 'maanantai' in schedules.duty.weekly: "
+     "menus/x.yaml:19:7: unknown key 'maanantai' in schedules.duty.weekly: did you mean 'monday'?"),
+    ("weekday in Swedish", "monday:", "Måndag:",
+     "menus/x.yaml:19:7: unknown key 'Måndag' in schedules.duty.weekly: did you mean 'monday'?"),
+    ("something else than a weekday", "monday:", "mon-fri:",
+     "menus/x.yaml:19:7: unknown key 'mon-fri' in schedules.duty.weekly: "
      "allowed here: monday, tuesday, wednesday, thursday, friday, saturday, sunday"),
     ("closure written the Finnish way", "- 2026-12-28", "- 28.12.2026",
      "menus/x.yaml:22:9: schedules.duty.closed[0] is '28.12.2026', which is not valid here: "
