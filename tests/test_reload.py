@@ -1,5 +1,6 @@
 """Live reload, against a running line: good changes go live, anything else is refused and logged."""
 
+import json
 import logging
 import os
 import shutil
@@ -33,8 +34,6 @@ class Running:
         return self.post(url, **form)[0]
 
     def health(self) -> dict:
-        import json
-
         with urllib.request.urlopen(self.base + "/healthz", timeout=10) as response:
             return json.loads(response.read())
 
