@@ -7,6 +7,7 @@ import os
 import sys
 
 from . import menu as menus
+from . import golden, simulator
 from .errors import ConfigError, MenuError
 
 
@@ -66,7 +67,7 @@ def register_validate(commands) -> None:
 
 
 # Each command adds its own subparser, with set_defaults(func=...) returning an exit code.
-REGISTRARS = [register_serve, register_validate]
+REGISTRARS = [register_serve, register_validate, simulator.register, golden.register]
 
 
 def main(argv: list[str] | None = None) -> int:
