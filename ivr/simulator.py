@@ -214,7 +214,8 @@ class Caller:
             if reply.error or reply.status != 200:
                 problem = f"<Play> {url}: {_http_problem(reply)}"
             elif not reply.content_type.startswith("audio/"):
-                problem = f"<Play> {url} answers {reply.content_type or 'no Content-Type'}, not audio: Twilio cannot play it"
+                problem = (f"12300 <Play> {url} answers {reply.content_type or 'no Content-Type'}, not audio: "
+                           "Twilio cannot play it")
             self._audio[url] = problem
         return self._audio[url]
 

@@ -156,7 +156,7 @@ def test_play_is_heard_and_a_url_that_is_not_audio_is_flagged():
                   **{"/audio/good.mp3": ("ID3", "audio/mpeg"), "/audio/page.html": ("<html>", "text/html")})
     lines, result = hear(line, "")
     assert lines[2:5] == ["  [play] /audio/good.mp3", "  [play] /audio/page.html",
-                          "  !! <Play> /audio/page.html answers text/html, not audio: Twilio cannot play it"]
+                          "  !! 12300 <Play> /audio/page.html answers text/html, not audio: Twilio cannot play it"]
     assert result.problems[1] == "<Play> /audio/gone.mp3: 11200 the line answered HTTP 404"
 
 
