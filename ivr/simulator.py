@@ -35,15 +35,15 @@ MAX_REQUESTS = 40
 WIDTH = 100
 UNBROKEN = re.compile(r"(?<=\d) (?=\d)|(?<=\d) (?=s\])")
 
-# A key source: given what the line waits for, the key(s) pressed, "" for silence, HANGUP to hang up.
-Keys = Callable[[str], str]
+# A key source, asked at each prompt: the key(s) pressed, "" for silence, HANGUP to hang up.
+Keys = Callable[[], str]
 
 
 def scripted(press: str) -> Keys:
     """Keys from '3 5 - 1': one Gather each; '-' or '_' is silence; after the last one the caller hangs up."""
     tokens: Iterator[str] = iter(press.split())
 
-    def next_key(_prompt: str) -> str:
+    def next_key() -> str:
         token = next(tokens, None)
         if token is None:
             return HANGUP
@@ -55,9 +55,9 @@ def scripted(press: str) -> Keys:
 def interactive(ask: Callable[[str], str] = input) -> Keys:
     """Keys typed at the terminal: Enter alone is silence, q (or end of input) hangs up."""
 
-    def next_key(prompt: str) -> str:
+    def next_key() -> str:
         try:
-            typed = ask(f"{prompt} - key(s), Enter for silence, q to hang up: ").strip()
+            typed = ask("your key(s) - Enter for silence, q to hang up: ").strip()
         except EOFError:
             return HANGUP
         return HANGUP if typed.lower() == "q" else typed
@@ -198,7 +198,7 @@ class Caller:
         count = gather.get("numDigits", "any")
         want = f"{count} key{'' if count == '1' else 's'}, {gather.get('timeout', '5')} s"
         self.out(f"  (listening for {want})")
-        pressed = self.keys(f"listening for {want}")
+        pressed = self.keys()
         if pressed == HANGUP:
             self.out("caller hangs up")
         elif pressed:

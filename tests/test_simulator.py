@@ -188,18 +188,18 @@ def test_a_dial_without_action_goes_on_with_the_next_verb():
 
 def test_scripted_keys_dash_and_underscore_are_silence_and_the_end_hangs_up():
     keys = scripted("3 - _ 12")
-    assert [keys("") for _ in range(5)] == ["3", "", "", "12", "hangup"]
+    assert [keys() for _ in range(5)] == ["3", "", "", "12", "hangup"]
 
 
 def test_interactive_keys_enter_is_silence_q_and_end_of_input_hang_up():
     typed = iter(["5", "", "q"])
     keys = interactive(lambda prompt: next(typed))
-    assert [keys("") for _ in range(3)] == ["5", "", "hangup"]
+    assert [keys() for _ in range(3)] == ["5", "", "hangup"]
 
     def closed(prompt):
         raise EOFError
 
-    assert interactive(closed)("") == "hangup"
+    assert interactive(closed)() == "hangup"
 
 
 def test_the_callers_number_is_never_printed_whole():

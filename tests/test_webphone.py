@@ -1,11 +1,14 @@
 """/simulator: the web phone, driven in real headless Chromium against the line served on 127.0.0.1."""
 
+import io
 import os
 import shutil
+import wave
 
 import pytest
+from flask import Flask, Response
 
-from ivr import create_app
+from ivr import create_app, webphone
 
 from .serving import serving
 
@@ -110,3 +113,46 @@ def test_silence_in_the_browser_lets_the_prompt_time_out_and_go_on(browser, line
     browser.find_element(By.ID, "call").click()
     wait_for(browser, "No key: the line goes on", seconds=15)
     wait_for(browser, "POST /voice?s=1")
+
+
+def wav(seconds=0.2, rate=8000) -> bytes:
+    """A short silent WAV file, made here: the bundled menu has no recordings yet."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(rate)
+        out.writeframes(b"\x80" * int(seconds * rate))
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def playing_line():
+    """A line whose answer plays a recording, then a page that is not audio, then hangs up."""
+    app = Flask(__name__)
+    webphone.init_app(app)
+
+    @app.post("/voice")
+    def voice():
+        twiml = "<Response><Play>/audio/hello.wav</Play><Play>/audio/page.html</Play><Hangup/></Response>"
+        return Response(twiml, mimetype="text/xml")
+
+    @app.get("/audio/hello.wav")
+    def hello():
+        return Response(wav(), mimetype="audio/wav")
+
+    @app.get("/audio/page.html")
+    def page():
+        return Response("<html></html>", mimetype="text/html")
+
+    with serving(app) as base:
+        yield base
+
+
+def test_play_is_played_and_a_file_that_is_not_audio_is_flagged(browser, playing_line):
+    browser.get(f"{playing_line}/simulator")
+    browser.find_element(By.ID, "call").click()
+    wait_for(browser, "The line hung up")
+    assert transcript(browser).splitlines()[1:] == [
+        "Plays /audio/hello.wav", "Plays /audio/page.html", "Cannot play /audio/page.html: is it an audio file?",
+        "The line hung up"]
