@@ -13,10 +13,8 @@ import argparse
 import dataclasses
 import logging
 import os
-import re
 import secrets
 import sys
-import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlencode, urlsplit
@@ -24,7 +22,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
-from . import twimlcheck
+from . import transcript, twimlcheck
 from .errors import ConfigError, MenuError
 from .transports import InProcess, Remote, Reply, Transport
 
@@ -32,8 +30,6 @@ SILENCE = {"-", "_"}  # a scripted key that stands for saying nothing until the 
 HANGUP = "hangup"
 OUTCOMES = ("completed", "busy", "no-answer", "failed", "canceled")
 MAX_REQUESTS = 40
-WIDTH = 100
-UNBROKEN = re.compile(r"(?<=\d) (?=\d)|(?<=\d) (?=s\])")
 
 # A key source, asked at each prompt: the key(s) pressed, "" for silence, HANGUP to hang up.
 Keys = Callable[[], str]
@@ -63,12 +59,6 @@ def interactive(ask: Callable[[str], str] = input) -> Keys:
         return HANGUP if typed.lower() == "q" else typed
 
     return next_key
-
-
-def masked(number: str) -> str:
-    """A caller's number as it may be printed: '+358401234567' -> '+358*******67'."""
-    keep = 4 if number.startswith("+") else 0
-    return number[:keep] + "*" * max(len(number) - keep - 2, 0) + number[-2:]
 
 
 @dataclasses.dataclass
@@ -101,7 +91,7 @@ class Caller:
         self._audio: dict[str, str | None] = {}
 
     def call(self, url: str = "/voice") -> Result:
-        self.out(f"Call from {masked(self.caller)}")
+        self.out(f"Call from {transcript.masked(self.caller)}")
         step: tuple[str, str, dict[str, str]] | None = ("POST", url, {"CallStatus": "ringing"})
         for _ in range(self.max_requests):
             if step is None:
@@ -166,7 +156,7 @@ class Caller:
                 self.out("  [redirect]")
                 return _method(verb), (verb.text or "").strip(), {}
             elif verb.tag == "Dial":
-                self.out(f"  [dial {_dialled(verb)}, rings {verb.get('timeout', '30')} s] -> {self.dial_outcome}")
+                self.out(f"  [dial {transcript.dialled(verb)}, rings {verb.get('timeout', '30')} s] -> {self.dial_outcome}")
                 if verb.get("action"):
                     status = {"DialCallStatus": self.dial_outcome, "DialCallSid": "CA" + "1" * 32,
                               "DialCallDuration": "42" if self.dial_outcome == "completed" else "0"}
@@ -182,7 +172,7 @@ class Caller:
     def _hear(self, verb: ET.Element) -> None:
         if verb.tag == "Say":
             voice = " ".join(filter(None, (verb.get("language"), verb.get("voice"))))
-            self._text(f"  [{voice}] {spoken(verb)}")
+            self.out(transcript.wrapped(f"  [{voice}] {transcript.spoken(verb)}"))
         elif verb.tag == "Play":
             url = (verb.text or "").strip()
             self.out(f"  [play] {url}")
@@ -219,40 +209,9 @@ class Caller:
             self._audio[url] = problem
         return self._audio[url]
 
-    def _text(self, line: str) -> None:
-        # Keep digit groups ("0 8") and pauses ("[0.6 s]") whole on one line.
-        glued = UNBROKEN.sub("\xa0", line)
-        wrapped = textwrap.fill(glued, WIDTH, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
-        self.out(wrapped.replace("\xa0", " "))
-
     def _problem(self, problem: str) -> None:
         self.result.problems.append(problem)
         self.out(f"  !! {problem}")
-
-
-def spoken(say: ET.Element) -> str:
-    """A <Say>'s text with its SSML breaks shown as [0.6 s]."""
-    pieces: list[str] = [say.text or ""]
-    for inner in say.iter():
-        if inner is say:
-            continue
-        if inner.tag == "break":
-            pieces.append(f" [{_seconds(inner.get('time', ''))}] ")
-        else:
-            pieces.append(inner.text or "")
-        pieces.append(inner.tail or "")
-    return " ".join("".join(pieces).split())
-
-
-def _seconds(time: str) -> str:
-    if time.endswith("ms") and time[:-2].isdigit():
-        return f"{int(time[:-2]) / 1000:g} s"
-    return time or "pause"
-
-
-def _dialled(dial: ET.Element) -> str:
-    nouns = [f"{n.tag} {(n.text or '').strip()}".strip() for n in dial]
-    return ", ".join(nouns) or (dial.text or "").strip()
 
 
 def _method(verb: ET.Element) -> str:

@@ -3,7 +3,8 @@
 import pytest
 
 from ivr import cli, create_app
-from ivr.simulator import Caller, hear, interactive, masked, scripted
+from ivr.simulator import hear, interactive, scripted
+from ivr.transcript import masked
 from ivr.transports import InProcess, Reply
 
 from .serving import serving
