@@ -8,7 +8,7 @@ import wave
 import pytest
 from flask import Flask, Response
 
-from ivr import create_app, webphone
+from ivr import cli, create_app, webphone
 
 from .serving import serving
 
@@ -29,6 +29,18 @@ def test_the_page_is_off_unless_configured(clock):
         assert page.status_code == 200 and b'<ol id="transcript"' in page.data
     with on.test_client().get("/simulator/static/phone.js") as script:
         assert script.status_code == 200 and script.mimetype == "text/javascript"
+
+
+@pytest.mark.parametrize("flags, status", [([], 200), (["--no-simulator"], 404)])
+def test_ivr_serve_has_the_page_unless_told_not_to(monkeypatch, capsys, flags, status):
+    served = {}
+    monkeypatch.setattr(Flask, "run", lambda app, **options: served.update(app=app))
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    assert cli.main(["serve", "--port", "8123", *flags]) == 0
+    with served["app"].test_client().get("/simulator") as page:
+        assert page.status_code == status
+    said = "Call it from the browser: http://127.0.0.1:8123/simulator" in capsys.readouterr().err
+    assert said == (status == 200)
 
 
 @pytest.fixture(scope="module")
