@@ -127,7 +127,8 @@ def coverage(menu: menus.Menu, places: set[tuple[str, str]], calls: int) -> str:
     codes = [lang.code for lang in menu.languages]
     width = max(len(node) for node in menu.nodes) + 2
     total = len(codes) * len(menu.nodes)
-    lines = [f"Coverage: {len(places)} of {total} menu places (node x language) reached by {calls} calls",
+    plural = "" if calls == 1 else "s"
+    lines = [f"Coverage: {len(places)} of {total} menu places (node x language) reached by {calls} call{plural}",
              (" " * width + "".join(f"{code:4}" for code in codes)).rstrip()]
     missing = []
     for node in menu.nodes:
