@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import hours, live, menu, security, views
+from . import hours, live, menu, security, views, webphone
 from .errors import ConfigError, MenuError
 
 __all__ = ["create_app", "ConfigError", "MenuError"]
@@ -26,6 +26,7 @@ def settings(environ: Mapping[str, str] | None = None) -> dict:
         "PUBLIC_URL": environ.get("IVR_PUBLIC_URL") or None,
         "NOW": environ.get("IVR_NOW") or None,
         "REQUIRE_TOKEN": True,
+        "SIMULATOR": False,  # the /simulator page, for testers; `ivr serve` turns it on
     }
 
 
@@ -55,6 +56,8 @@ def create_app(test_config: Mapping | None = None, environ: Mapping[str, str] | 
     app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
     security.init_app(app)
     app.register_blueprint(views.bp)
+    if app.config["SIMULATOR"]:
+        webphone.init_app(app)
 
     @app.get("/healthz")
     def healthz():

@@ -7,14 +7,14 @@ import os
 import sys
 
 from . import menu as menus
-from . import graph, script, timetable
+from . import golden, graph, script, simulator, timetable
 from .errors import ConfigError, MenuError
 
 
 def serve(args: argparse.Namespace) -> int:
     from . import create_app
 
-    overrides = {"REQUIRE_TOKEN": False}
+    overrides = {"REQUIRE_TOKEN": False, "SIMULATOR": not args.no_simulator}
     if args.menu:
         overrides["MENU"] = args.menu
     if args.at:
@@ -29,6 +29,8 @@ def serve(args: argparse.Namespace) -> int:
               "Fine on this machine; never expose this server to the internet.", file=sys.stderr)
     print(f"The line answers at http://{args.host}:{args.port}/voice (menu: {app.extensions['ivr.menu'].source})",
           file=sys.stderr)
+    if app.config["SIMULATOR"]:
+        print(f"Call it from the browser: http://{args.host}:{args.port}/simulator", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
     return 0
 
@@ -57,6 +59,7 @@ def register_serve(commands) -> None:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--menu", help="menu file (default: IVR_MENU or menus/kajaani.yaml)")
     run.add_argument("--at", help="freeze the clock, e.g. 2026-12-24T10:00 (Helsinki time)")
+    run.add_argument("--no-simulator", action="store_true", help="leave out the /simulator page")
     run.set_defaults(func=serve)
 
 
@@ -67,7 +70,10 @@ def register_validate(commands) -> None:
 
 
 # Each command adds its own subparser, with set_defaults(func=...) returning an exit code.
-REGISTRARS = [register_serve, register_validate, script.register, timetable.register, graph.register]
+REGISTRARS = [
+    register_serve, register_validate, script.register, timetable.register, graph.register,
+    simulator.register, golden.register,
+]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,98 @@
+"""Golden transcripts: each scenario's call, as heard now, is exactly the one recorded in tests/golden."""
+
+import difflib
+import pathlib
+
+import pytest
+
+from ivr import cli, golden
+from ivr import menu as menus
+from ivr.simulator import Request
+
+FOLDER = pathlib.Path(__file__).parent / "golden"
+SCENARIOS = golden.scenarios(FOLDER)
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return menus.load(menus.DEFAULT_MENU)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+def test_the_call_sounds_as_recorded(scenario, bundled):
+    """Any difference fails with a diff; `ivr golden --record` records an intended change."""
+    heard, _ = golden.play(scenario, bundled)
+    path = FOLDER / f"{scenario.name}.txt"
+    recorded = path.read_text(encoding="utf-8") if path.exists() else ""
+    if heard != recorded:
+        pytest.fail(f"{path} differs from what the caller hears now (if intended: ivr golden --record):\n"
+                    + "\n".join(difflib.unified_diff(recorded.splitlines(), heard.splitlines(),
+                                                            "recorded", "now", lineterm="")))
+
+
+def test_every_transcript_has_its_scenario():
+    assert {p.stem for p in FOLDER.glob("*.txt")} == {s.name for s in SCENARIOS}
+
+
+def test_the_scenarios_cover_the_required_situations():
+    """Open, closed evening, weekend, public holiday, busy transfer, silence, wrong keys, 3+ languages."""
+    names = " ".join(s.name for s in SCENARIOS)
+    for situation in ["open", "closed-evening", "weekend", "public-holiday", "busy", "silence", "wrong-keys"]:
+        assert situation in names
+    assert len({s.press.split()[0] for s in SCENARIOS if s.press[0].isdigit()}) >= 3
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    (tmp_path / "scenarios.yaml").write_text('en-busy:\n  at: "2026-11-30 10:00"\n  press: "3 5 1"\n'
+                                             "  dial-outcome: busy\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_record_then_check_passes_and_a_change_shows_as_a_diff(scratch, capsys):
+    assert cli.main(["golden", "--dir", str(scratch), "--record"]) == 0
+    assert capsys.readouterr().out == f"{scratch / 'en-busy.txt'}\n"
+    assert cli.main(["golden", "--dir", str(scratch)]) == 0
+    path = scratch / "en-busy.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Sorry, nobody", "Sorry, everybody"), encoding="utf-8")
+    assert cli.main(["golden", "--dir", str(scratch)]) == 1
+    out = capsys.readouterr().out
+    assert f"--- {path} (recorded)\n+++ {path} (now)\n" in out
+    assert "-  [en-GB Polly.Amy-Neural] Sorry, everybody could answer the call." in out
+    assert "+  [en-GB Polly.Amy-Neural] Sorry, nobody could answer the call." in out
+    assert out.endswith("1 transcript(s) differ: en-busy. If the change is intended, record them again: "
+                        "ivr golden --record\n")
+
+
+def test_record_removes_a_transcript_without_scenario(scratch, capsys):
+    (scratch / "gone.txt").write_text("old", encoding="utf-8")
+    assert cli.main(["golden", "--dir", str(scratch), "--record"]) == 0
+    assert not (scratch / "gone.txt").exists()
+    assert f"{scratch / 'gone.txt'} (removed: no scenario)" in capsys.readouterr().out
+
+
+def test_a_scenario_with_a_misspelt_field_is_refused(tmp_path, capsys):
+    (tmp_path / "scenarios.yaml").write_text('x:\n  at: "2026-11-30 10:00"\n  keys: "3"\n', encoding="utf-8")
+    assert cli.main(["golden", "--dir", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (f"{tmp_path / 'scenarios.yaml'}: x: needs at and press; may have at, "
+                                       "dial-outcome, from, note, press; found at, keys\n")
+
+
+def test_coverage_names_the_nodes_reached_and_those_never_reached(scratch, capsys):
+    assert cli.main(["golden", "--dir", str(scratch), "--record", "--coverage"]) == 0
+    out = capsys.readouterr().out
+    assert "Coverage: 3 of 48 menu places (node x language) reached by 1 call\n" in out
+    assert "\nservices              .   .   x   .   .   .\n" in out
+    assert "\nduty                  .   .   x   .   .   .\n" in out
+    assert "\nNever reached:\n" in out
+    assert "\n  migri: fi, sv, en, ar, uk, ru\n" in out
+    assert "\n  reception_centre: fi, sv, ar, uk, ru\n" in out
+
+
+def test_reached_reads_language_choice_keys_and_node_urls(bundled):
+    calls = [Request("POST", "/voice/choose", {"Digits": "4"}),
+             Request("POST", "/voice/fi/services/key?w=1", {"Digits": "6"}),
+             Request("POST", "/voice/sv/duty/dialled", {"DialCallStatus": "busy"}),
+             Request("POST", "/voice/xx/services", {})]
+    assert golden.reached(bundled, calls) == {("ar", "services"), ("fi", "services"), ("fi", "associations"),
+                                              ("sv", "duty")}
