@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import hours, live, menu, security, views, webphone
+from . import audio, audio_views, hours, live, menu, security, views, webphone
 from .errors import ConfigError, MenuError
 
 __all__ = ["create_app", "ConfigError", "MenuError"]
@@ -25,6 +25,7 @@ def settings(environ: Mapping[str, str] | None = None) -> dict:
         "MENU": environ.get("IVR_MENU") or str(menu.DEFAULT_MENU),
         "PUBLIC_URL": environ.get("IVR_PUBLIC_URL") or None,
         "NOW": environ.get("IVR_NOW") or None,
+        "AUDIO": environ.get("IVR_AUDIO") or str(audio.AUDIO_DIR),
         "REQUIRE_TOKEN": True,
         "SIMULATOR": False,  # the /simulator page, for testers; `ivr serve` turns it on
     }
@@ -49,6 +50,7 @@ def create_app(test_config: Mapping | None = None, environ: Mapping[str, str] | 
         app.extensions["ivr.live"] = watch
         loaded = watch.menu
     app.extensions["ivr.menu"] = loaded  # the menu at start-up; views.current_menu() is the live one
+    app.extensions["ivr.audio"] = audio.Library(app.config["AUDIO"])
     app.extensions["ivr.clock"] = app.config.get("CLOCK") or hours.clock(
         loaded.timezone, {"IVR_NOW": app.config["NOW"] or ""}
     )
@@ -56,6 +58,7 @@ def create_app(test_config: Mapping | None = None, environ: Mapping[str, str] | 
     app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
     security.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(audio_views.bp)
     if app.config["SIMULATOR"]:
         webphone.init_app(app)
 

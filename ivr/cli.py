@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from . import audio, audio_cli
 from . import menu as menus
 from . import golden, graph, script, simulator, timetable
 from .errors import ConfigError, MenuError
@@ -49,6 +50,13 @@ def validate(args: argparse.Namespace) -> int:
             continue
         for warning in loaded.warnings:
             print(warning)
+        recorded = audio.problems(loaded, audio.Library(os.environ.get("IVR_AUDIO") or audio.AUDIO_DIR))
+        for problem in recorded:
+            print(problem)
+        if any(not p.warning for p in recorded):
+            print(f"{loaded.source}: recordings in audio/ are broken: fix them before this menu goes live")
+            status = 1
+            continue
         print(f"{loaded.source}: ok, {len(loaded.nodes)} nodes in {len(loaded.languages)} languages")
     return status
 
@@ -72,7 +80,7 @@ def register_validate(commands) -> None:
 # Each command adds its own subparser, with set_defaults(func=...) returning an exit code.
 REGISTRARS = [
     register_serve, register_validate, script.register, timetable.register, graph.register,
-    simulator.register, golden.register,
+    simulator.register, golden.register, audio_cli.register,
 ]
 
 

@@ -24,6 +24,7 @@ DEFAULT_MENU = pathlib.Path(__file__).resolve().parent.parent / "menus" / "kajaa
 # Keys that mean the same on every menu of every language.
 REPEAT_KEY, BACK_KEY, LANGUAGE_KEY = "*", "0", "9"
 RESERVED_KEYS = (BACK_KEY, LANGUAGE_KEY)
+SLOW_KEY = "8"  # on a page: hear it again slowly
 REGION = "FI"  # numbers written without a country code are Finnish
 # A rough guide to how long a text takes to say: text-to-speech on a phone line
 # reads about 150 words a minute (2.5 words a second); long Finnish words are
@@ -43,6 +44,12 @@ class Language:
     tts_language: str
     locale: str
     reviewed: bool
+    line: int = 1  # where it is in the YAML, for problems with its recordings
+
+    @property
+    def recorded_only(self) -> bool:
+        """No text-to-speech voice speaks it: the line plays recordings from audio/<code>/ only."""
+        return not self.voice
 
 
 @dataclasses.dataclass(frozen=True)
@@ -173,14 +180,18 @@ class _Builder:
             code, key = item["code"], str(item["key"])
             if code in seen_codes:
                 self.error(path + ("code",), f"language {code!r} is listed twice: keep one")
-            if key in seen_keys:
-                self.error(path + ("key",), f"key {key} is already used for {seen_keys[key]!r}: give each language its own key")
-            if key in RESERVED_KEYS:
+            clash = seen_keys.get(key) or next((c for k, c in seen_keys.items() if len(k) != len(key)
+                                                and (k.startswith(key) or key.startswith(k))), None)
+            if clash:
+                self.error(path + ("key",), f"key {key} is already used for {clash!r}: give each language its own key")
+            if any(k in RESERVED_KEYS for k in key):
                 self.error(path + ("key",), f"key {key} is reserved ({_reserved_help()}): choose another key")
             seen_codes[code], seen_keys[key] = index, code
             voice = item.get("voice")
             if voice is None:
-                self.error(path, f"language {code!r} has no voice: add one that speaks it, e.g. {_voice_for(code)}")
+                # No voice speaks it: served from recordings, offered once they are complete.
+                self.warn(path + ("code",), f"language {code!r} has no voice: the line plays recordings from "
+                          f"audio/{code}/ and offers it only when every prompt is recorded")
                 voice = ""
             elif voice not in voices.VOICES:
                 self.error(path + ("voice",), f"{voice!r} is not a known text-to-speech voice: use one of {_voice_for(code)}")
@@ -189,7 +200,8 @@ class _Builder:
             if not item.get("reviewed", False):
                 self.warn(path + ("code",), f"the {code!r} texts are a draft: a native speaker has not reviewed them yet")
             result.append(Language(code, key, item["name"], voice, voices.VOICES.get(voice, ""),
-                                   item.get("locale", code), bool(item.get("reviewed", False))))
+                                   item.get("locale", code), bool(item.get("reviewed", False)),
+                                   self.src.values[path][0]))
         return result
 
     def _schedules(self, tz: ZoneInfo) -> dict[str, hours.Schedule]:
@@ -233,6 +245,9 @@ class _Builder:
                 if field in item:
                     self._text(path + (field,), item[field], codes)
             for key, target in item.get("options", {}).items():
+                if key == SLOW_KEY and item["type"] == "page":
+                    self.error(path + ("options", key), f"key {key} is reserved on a page (it says the page "
+                               "again slowly): choose another key", key=True)
                 if key in RESERVED_KEYS:
                     self.error(path + ("options", key), f"key {key} is reserved ({_reserved_help()}): choose another key", key=True)
                 if target not in raw:

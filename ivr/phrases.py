@@ -30,6 +30,7 @@ PRESS = N_("%(label)s, press %(key)s.")
 REPEAT = N_("To hear this again, press star.")
 BACK = N_("To go back, press 0.")
 LANGUAGES = N_("For another language, press 9.")
+SLOW = N_("To hear this again slowly, press 8.")
 NOT_IN_MENU = N_("That key is not in the menu.")
 NO_KEY = N_("Please choose by pressing a key on your phone.")
 GOODBYE = N_("Thank you for calling. Goodbye.")
@@ -100,7 +101,17 @@ def load(code: str, locale_name: str | None = None) -> Phrases:
 
 
 ALL = (
-    PRESS, REPEAT, BACK, LANGUAGES, NOT_IN_MENU, NO_KEY, GOODBYE, NUMBER, NUMBER_AGAIN,
+    PRESS, REPEAT, BACK, LANGUAGES, SLOW, NOT_IN_MENU, NO_KEY, GOODBYE, NUMBER, NUMBER_AGAIN,
     OPEN_HOURS, DAY_RANGE, HOLIDAYS_CLOSED, CONNECTING, EMERGENCY, CLOSED_NOW, OPENS_AT,
     NO_ANSWER, BACK_TO_MENU, LOST,
 )
+
+# Each phrase's short, stable name: its recording is audio/<code>/phrase.<id>.wav.
+ID = {
+    PRESS: "press", REPEAT: "repeat", BACK: "back", LANGUAGES: "languages", SLOW: "slow",
+    NOT_IN_MENU: "not_in_menu", NO_KEY: "no_key", GOODBYE: "goodbye", NUMBER: "number",
+    NUMBER_AGAIN: "number_again", OPEN_HOURS: "open_hours", DAY_RANGE: "day_range",
+    HOLIDAYS_CLOSED: "holidays_closed", CONNECTING: "connecting", EMERGENCY: "emergency",
+    CLOSED_NOW: "closed_now", OPENS_AT: "opens_at", NO_ANSWER: "no_answer",
+    BACK_TO_MENU: "back_to_menu", LOST: "lost",
+}

@@ -1,7 +1,9 @@
 """What the line says, in which language: text and pauses, before any TwiML.
 
-Each function returns `Speech`: a tuple of text pieces and `Pause`s in one
-language. The rendering layer turns it into <Say> with the language's voice.
+Each function returns `Speech`: a tuple of `Prompt`s and `Pause`s in one
+language. A prompt is one recordable sentence with a stable id (`migri.say`,
+`phrase.goodbye`): the rendering layer plays its recording from audio/<code>/
+when there is a fresh one, and otherwise says its text in the language's voice.
 """
 
 from __future__ import annotations
@@ -21,7 +23,34 @@ class Pause:
     ms: int
 
 
-Piece = str | Pause
+@dataclasses.dataclass(frozen=True)
+class Prompt:
+    """One sentence (or a few) that may be recorded as audio/<code>/<id>.wav.
+
+    `changing` prompts carry values that differ from call to call (the next
+    opening date): they are never recorded whole, and a language with no voice
+    says `instead`, a fixed sentence that needs no pieces.
+    """
+
+    id: str
+    speech: tuple[str | Pause, ...]
+    changing: bool = False
+    instead: tuple = ()
+
+    @property
+    def text(self) -> str:
+        """What a recording of it says: pauses as commas (the checksum of a recording is taken of this)."""
+        out: list[str] = []
+        for piece in self.speech:
+            if isinstance(piece, Pause):
+                if out and out[-1][-1:] not in ".,:;!?،":
+                    out[-1] += ","
+            elif piece.strip():
+                out.append(piece.strip())
+        return " ".join(out)
+
+
+Piece = str | Pause | Prompt
 Speech = tuple[Piece, ...]
 
 
@@ -36,6 +65,12 @@ def say(*pieces: Piece | Speech | None) -> Speech:
         else:
             out.append(piece)
     return tuple(out)
+
+
+def prompt(prompt_id: str, *pieces: Piece | Speech | None) -> Speech:
+    """One prompt of these pieces; nothing when there is nothing to say."""
+    speech = say(*pieces)
+    return (Prompt(prompt_id, speech),) if speech else ()
 
 
 def digits(number: Number) -> Speech:
@@ -55,21 +90,31 @@ def _with_number(template: str, number: Speech) -> Speech:
     return say(before, number, after, Pause(SENTENCE_PAUSE_MS))
 
 
-def language_option(menu: Menu, lang: Language) -> Speech:
-    return say(menu.phrases[lang.code](P.PRESS, label=lang.name, key=lang.key))
+def language_option(menu: Menu, lang: Language, second: bool = False) -> Speech:
+    """'Suomeksi, paina 1.' A language on a second page (key '82') has a second prompt for it."""
+    key = lang.key[1:] if second else lang.key[:1]
+    return prompt("language.more" if second else "language.name",
+                  menu.phrases[lang.code](P.PRESS, label=lang.name, key=key))
+
+
+def intro(lang: Language, node: Node) -> Speech:
+    """What a menu says before its options."""
+    return prompt(f"{node.id}.say", node.say.get(lang.code))
 
 
 def options(menu: Menu, lang: Language, node: Node, top: bool) -> Speech:
     """The node's options, then the keys that work everywhere."""
     p = menu.phrases[lang.code]
-    pieces: list[Piece] = []
+    pieces: list[Piece | Speech] = []
     for key, target in sorted(node.options.items()):
         label = menu.nodes[target].label.get(lang.code, "")
-        pieces += [p(P.PRESS, label=label, key=key), Pause(SENTENCE_PAUSE_MS)]
-    pieces.append(p(P.REPEAT))
-    pieces.append(p(P.BACK))
+        pieces += [prompt(f"{target}.label", p(P.PRESS, label=label, key=key)), Pause(SENTENCE_PAUSE_MS)]
+    if node.kind == "page":
+        pieces.append(phrase(menu, lang, P.SLOW))
+    pieces.append(phrase(menu, lang, P.REPEAT))
+    pieces.append(phrase(menu, lang, P.BACK))
     if top or node.kind == "menu":
-        pieces.append(p(P.LANGUAGES))
+        pieces.append(phrase(menu, lang, P.LANGUAGES))
     return say(*pieces)
 
 
@@ -85,60 +130,87 @@ def hours_of(menu: Menu, lang: Language, schedule_name: str | None) -> Speech:
         pieces.append(p(P.OPEN_HOURS, days=days, start=p.time(start), end=p.time(end)))
     if schedule.holidays is not None:
         pieces.append(p(P.HOLIDAYS_CLOSED))
-    return say(*pieces, Pause(SENTENCE_PAUSE_MS))
+    return say(prompt(f"hours.{schedule_name}", *pieces), Pause(SENTENCE_PAUSE_MS))
 
 
-def contact(menu: Menu, lang: Language, item: Contact) -> Speech:
-    """A number said twice, slowly, then when it answers."""
+def contact(menu: Menu, lang: Language, node: Node, index: int) -> Speech:
+    """A number said twice, slowly, then when it answers.
+
+    The number is part of the recorded sentence: a changed number makes the
+    recording stale, so a recording never gives an old number.
+    """
+    item: Contact = node.contacts[index]
     p = menu.phrases[lang.code]
     number = digits(item.number)
     first = _with_number(p(P.NUMBER, label=item.label[lang.code], number="%(number)s"), number)
     again = _with_number(p(P.NUMBER_AGAIN, number="%(number)s"), number)
-    return say(first, again, hours_of(menu, lang, item.schedule))
+    return say(prompt(f"{node.id}.contacts.{index}", first, again), hours_of(menu, lang, item.schedule))
+
+
+def contacts(menu: Menu, lang: Language, node: Node) -> Speech:
+    return say(*(contact(menu, lang, node, i) for i in range(len(node.contacts))))
 
 
 def page(menu: Menu, lang: Language, node: Node) -> Speech:
     return say(
-        node.say.get(lang.code),
+        prompt(f"{node.id}.say", node.say.get(lang.code)),
         Pause(SENTENCE_PAUSE_MS),
-        *(contact(menu, lang, c) for c in node.contacts),
-        node.after.get(lang.code),
+        contacts(menu, lang, node),
+        prompt(f"{node.id}.after", node.after.get(lang.code)),
     )
 
 
 def emergency(menu: Menu, lang: Language) -> Speech:
-    return say(menu.phrases[lang.code](P.EMERGENCY, number=P.EMERGENCY_NUMBER))
+    return prompt(f"phrase.{P.ID[P.EMERGENCY]}", menu.phrases[lang.code](P.EMERGENCY, number=P.EMERGENCY_NUMBER))
 
 
 def connecting(menu: Menu, lang: Language, node: Node) -> Speech:
     p = menu.phrases[lang.code]
-    return say(p(P.CONNECTING, name=node.name[lang.code]), emergency(menu, lang))
+    return say(prompt(f"{node.id}.connecting", p(P.CONNECTING, name=node.name[lang.code])), emergency(menu, lang))
 
 
 def closed(menu: Menu, lang: Language, node: Node, now: dt.datetime) -> Speech:
-    """Closed now, when it opens next, and 112."""
+    """Closed now, when it opens next, and 112.
+
+    The next opening is a date that changes with every call; recorded pieces
+    for it (day, month, hour, in each language's grammar) would be fragile, so
+    a language with no voice says the weekly hours instead, which never change.
+    """
     p = menu.phrases[lang.code]
     opening = menu.schedules[node.schedule].next_opening(now)
-    when = ""
+    when: Speech = ()
     if opening is not None:
-        when = p(P.OPENS_AT, day=p.day(opening.date()), time=p.time(opening.time()))
-    return say(_capital(p(P.CLOSED_NOW, name=node.name[lang.code])), when, Pause(SENTENCE_PAUSE_MS), emergency(menu, lang))
+        text = p(P.OPENS_AT, day=p.day(opening.date()), time=p.time(opening.time()))
+        when = (Prompt(f"phrase.{P.ID[P.OPENS_AT]}", (text,), changing=True,
+                       instead=hours_of(menu, lang, node.schedule)),)
+    return say(prompt(f"{node.id}.closed", _capital(p(P.CLOSED_NOW, name=node.name[lang.code]))),
+               when, Pause(SENTENCE_PAUSE_MS), emergency(menu, lang))
 
 
 def no_answer(menu: Menu, lang: Language, node: Node) -> Speech:
     """Nobody answered: the other ways to reach the service, and when to call again."""
-    p = menu.phrases[lang.code]
     return say(
-        p(P.NO_ANSWER),
-        *(contact(menu, lang, c) for c in node.contacts),
+        phrase(menu, lang, P.NO_ANSWER),
+        contacts(menu, lang, node),
         hours_of(menu, lang, node.schedule),
         emergency(menu, lang),
-        p(P.BACK_TO_MENU),
+        phrase(menu, lang, P.BACK_TO_MENU),
     )
 
 
 def phrase(menu: Menu, lang: Language, message: str) -> Speech:
-    return say(menu.phrases[lang.code](message))
+    """A phrase with no values in it: audio/<code>/phrase.<id>.wav."""
+    return prompt(f"phrase.{P.ID[message]}", menu.phrases[lang.code](message))
+
+
+def prompts(speech: Speech) -> list[Prompt]:
+    """Every prompt `speech` may play, with the fixed sentences said instead of changing ones."""
+    found: list[Prompt] = []
+    for piece in speech:
+        if isinstance(piece, Prompt):
+            found.append(piece)
+            found += prompts(piece.instead)
+    return found
 
 
 def _capital(text: str) -> str:

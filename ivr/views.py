@@ -24,7 +24,7 @@ def xml(response: VoiceResponse) -> Response:
 def urls(endpoint: str, **params) -> str:
     """A webhook URL; zero counters are left out to keep URLs short."""
     params = {k: v for k, v in params.items() if v not in (0, None, "")}
-    return url_for(f"voice.{endpoint}", **params)
+    return url_for(endpoint if "." in endpoint else f"voice.{endpoint}", **params)
 
 
 def current_menu():
@@ -34,11 +34,13 @@ def current_menu():
 
 
 def line() -> Line:
-    return Line(current_menu(), urls, current_app.extensions["ivr.clock"]())
+    return Line(current_menu(), urls, current_app.extensions["ivr.clock"](), current_app.extensions.get("ivr.audio"))
 
 
 def step() -> Step:
-    return Step(_count("s", MAX_SILENCES), _count("w", MAX_WRONG), request.args.get("b") == "1")
+    group = request.args.get("g", "")
+    return Step(_count("s", MAX_SILENCES), _count("w", MAX_WRONG), request.args.get("b") == "1",
+                group=group if len(group) == 1 and group.isdigit() else "")
 
 
 def _count(name: str, most: int) -> int:
@@ -70,7 +72,7 @@ def status():
 
 def _where(lang_code: str, node_id: str):
     current = line()
-    lang = current.menu.language(lang_code)
+    lang = current.language(lang_code)
     node = current.menu.nodes.get(node_id)
     return current, lang, node
 

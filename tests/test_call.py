@@ -21,8 +21,9 @@ def test_language_menu_says_each_language_in_its_own_voice(client, menu):
     gather = answer.gather
     assert gather.get("numDigits") == "1" and gather.get("action") == "/voice/choose"
     said = answer.said
-    assert [s.language for s in said] == [lang.tts_language for lang in menu.languages]
-    for s, lang in zip(said, menu.languages):
+    voiced = [lang for lang in menu.languages if lang.voice]
+    assert [s.language for s in said] == [lang.tts_language for lang in voiced]
+    for s, lang in zip(said, voiced):
         assert s.voice == lang.voice and voices.speaks(s.voice, lang.code)
         assert lang.name in s.text and lang.key in s.text
     assert said[0].text == "Suomeksi, paina 1."
@@ -178,14 +179,15 @@ def test_a_good_key_resets_the_count_of_wrong_ones(client):
 def test_language_menu_silence_ends_with_goodbye_in_every_language(client, menu):
     answer = post(client, "/voice?s=2")
     assert answer.hangs_up
-    assert len([s for s in answer.said if s.voice]) == len(menu.languages) * 2  # options, then goodbyes
+    voiced = [lang for lang in menu.languages if lang.voice]
+    assert len([s for s in answer.said if s.voice]) == len(voiced) * 2  # options, then goodbyes
     assert post(client, "/voice?s=3").verbs[-1] == "Hangup"
 
 
 def test_wrong_key_in_the_language_menu_lists_the_languages_again(client):
-    answer = post(client, "/voice/choose", Digits="8")
+    answer = post(client, "/voice/choose", Digits="#")
     assert answer.gather.get("action") == "/voice/choose?w=1"
-    assert post(client, "/voice/choose?w=2", Digits="8").hangs_up
+    assert post(client, "/voice/choose?w=2", Digits="#").hangs_up
 
 
 # -- Garbage in, something sensible out ------------------------------------------
@@ -229,4 +231,4 @@ def test_status_callback_answers_204(client):
 
 def test_healthz(client):
     body = client.get("/healthz").get_json()
-    assert body["status"] == "ok" and body["languages"] == LANGS
+    assert body["status"] == "ok" and body["languages"] == LANGS + ["fa", "so", "kmr", "ckb"]

@@ -1,0 +1,244 @@
+"""Recorded prompts: audio/<code>/<prompt id>.wav, and a manifest saying what each one says.
+
+`audio/<code>/manifest.yaml` has one entry per recording:
+
+    migri.say:
+      text: The Finnish Immigration Service, Migri, decides ...
+      sha256: 5f1c...          # of that text; when the menu's text changes, the recording is stale
+      recorded_by: Amina       # or `synthetic: true` for a placeholder
+
+A recording plays when its file exists and its checksum matches the text the
+line would say now. No Flask here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+import pathlib
+import re
+import struct
+
+import yaml
+
+from . import phrases as P
+from . import speech
+from .errors import Problem
+from .menu import Language, Menu
+
+AUDIO_DIR = pathlib.Path(__file__).resolve().parent.parent / "audio"
+MANIFEST = "manifest.yaml"
+PROMPT_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
+RATES = (8000, 16000)  # phone lines: 8 kHz (or 16 kHz) mono
+FORMATS = {1: "16-bit PCM", 7: "mu-law", 6: "A-law"}
+
+log = logging.getLogger(__name__)
+
+
+def checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclasses.dataclass(frozen=True)
+class Recording:
+    id: str
+    text: str
+    sha256: str
+    recorded_by: str | None
+    synthetic: bool
+    path: pathlib.Path
+    digest: str  # of the file's bytes ("" when the file is missing): URLs carry it, so caches renew
+
+
+@dataclasses.dataclass(frozen=True)
+class Status:
+    """One language's prompts: recorded (and fresh), missing, stale (recorded from an older text)."""
+
+    code: str
+    recorded: tuple[str, ...]
+    missing: tuple[str, ...]
+    stale: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.stale
+
+
+class Library:
+    """The recordings under `root`, re-read when a language's manifest changes."""
+
+    def __init__(self, root: str | pathlib.Path = AUDIO_DIR) -> None:
+        self.root = pathlib.Path(root)
+        self._cache: dict[str, tuple[tuple, dict[str, Recording]]] = {}
+
+    def folder(self, code: str) -> pathlib.Path:
+        if not LANG_CODE.match(code):
+            raise ValueError(f"{code!r} is not a language code")
+        return self.root / code
+
+    def recordings(self, code: str) -> dict[str, Recording]:
+        manifest = self.folder(code) / MANIFEST
+        try:
+            stat = manifest.stat()
+        except (OSError, ValueError):
+            return {}
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = self._cache.get(code)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, read_manifest(manifest))
+            self._cache[code] = cached
+        return cached[1]
+
+    def file(self, code: str, prompt_id: str) -> pathlib.Path | None:
+        """The file of a recording listed in the manifest, never anything outside audio/<code>/."""
+        if not LANG_CODE.match(code) or not PROMPT_ID.match(prompt_id):
+            return None
+        found = self.recordings(code).get(prompt_id)
+        if found is None or not found.digest:
+            return None
+        path = found.path.resolve()
+        return path if path.is_relative_to(self.folder(code).resolve()) else None
+
+    def fresh(self, code: str, prompt: speech.Prompt) -> Recording | None:
+        """The recording to play for `prompt`, or None: missing, stale, or a changing prompt."""
+        if prompt.changing:
+            return None
+        found = self.recordings(code).get(prompt.id)
+        if found is None or not found.digest or found.sha256 != checksum(prompt.text):
+            return None
+        return found
+
+    def status(self, menu: Menu, lang: Language) -> Status:
+        have = self.recordings(lang.code)
+        recorded, missing, stale = [], [], []
+        for prompt_id, prompt in needed(menu, lang).items():
+            found = have.get(prompt_id)
+            if found is None or not found.digest:
+                missing.append(prompt_id)
+            elif found.sha256 != checksum(prompt.text):
+                stale.append(prompt_id)
+            else:
+                recorded.append(prompt_id)
+        return Status(lang.code, tuple(recorded), tuple(missing), tuple(stale))
+
+    def offered(self, menu: Menu) -> tuple[Language, ...]:
+        """The languages a caller can choose: every voiced one, and a recorded-only one once complete."""
+        return tuple(lang for lang in menu.languages if lang.voice or self.status(menu, lang).complete)
+
+
+def needed(menu: Menu, lang: Language) -> dict[str, speech.Prompt]:
+    """Every prompt the line may say in `lang`, by id (changing ones stand for their fixed sentence)."""
+    any_day = dt.datetime(2026, 1, 1, tzinfo=menu.timezone)  # closed(): only its fixed prompts count
+    parts: list[speech.Speech] = [speech.language_option(menu, lang)]
+    if len(lang.key) > 1:
+        parts.append(speech.language_option(menu, lang, second=True))
+    for message in (P.NO_KEY, P.NOT_IN_MENU, P.GOODBYE, P.LOST):
+        parts.append(speech.phrase(menu, lang, message))
+    for node in menu.nodes.values():
+        top = node.id == menu.start
+        if node.kind == "menu":
+            parts += [speech.intro(lang, node), speech.options(menu, lang, node, top)]
+        elif node.kind == "page":
+            parts += [speech.page(menu, lang, node), speech.options(menu, lang, node, top)]
+        else:
+            parts += [speech.connecting(menu, lang, node), speech.closed(menu, lang, node, any_day),
+                      speech.no_answer(menu, lang, node)]
+    found: dict[str, speech.Prompt] = {}
+    for part in parts:
+        for prompt in speech.prompts(part):
+            if not prompt.changing:
+                found.setdefault(prompt.id, prompt)
+    return found
+
+
+def read_manifest(path: pathlib.Path) -> dict[str, Recording]:
+    """The recordings a manifest lists; an unreadable manifest counts as none (`problems` says why)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        log.error("%s cannot be read: %s", path, exc)
+        return {}
+    result = {}
+    for prompt_id, entry in data.items() if isinstance(data, dict) else ():
+        if not isinstance(entry, dict) or not PROMPT_ID.match(str(prompt_id)):
+            continue
+        text = str(entry.get("text", ""))
+        wav = path.parent / f"{prompt_id}.wav"
+        digest = hashlib.sha256(wav.read_bytes()).hexdigest()[:16] if wav.is_file() else ""
+        result[str(prompt_id)] = Recording(
+            str(prompt_id), text, str(entry.get("sha256", "")), entry.get("recorded_by"),
+            bool(entry.get("synthetic", False)), wav, digest,
+        )
+    return result
+
+
+def write_entry(folder: pathlib.Path, prompt: speech.Prompt, recorded_by: str | None = None) -> None:
+    """Add or replace one manifest entry (synthetic when nobody recorded it)."""
+    manifest = folder / MANIFEST
+    data = {}
+    if manifest.is_file():
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+    entry: dict = {"text": prompt.text, "sha256": checksum(prompt.text)}
+    entry.update({"recorded_by": recorded_by} if recorded_by else {"synthetic": True})
+    data[prompt.id] = entry
+    header = "# Recorded prompts of this language: see the README, \"Recording a prompt\".\n"
+    manifest.write_text(header + yaml.safe_dump(dict(sorted(data.items())), allow_unicode=True,
+                                                sort_keys=False, width=100), encoding="utf-8")
+
+
+def wav_format(path: pathlib.Path) -> tuple[str, int, int]:
+    """(encoding, sample rate, channels) from a WAV header; ValueError when it is not a WAV file."""
+    with path.open("rb") as fp:
+        head = fp.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            raise ValueError("not a WAV file")
+        while chunk := fp.read(8):
+            if len(chunk) < 8:
+                break
+            name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if name == b"fmt ":
+                tag, channels, rate = struct.unpack("<HHI", fp.read(8))
+                return FORMATS.get(tag, f"format {tag}"), rate, channels
+            fp.seek(size + (size & 1), 1)
+    raise ValueError("a WAV file without a format chunk")
+
+
+def problems(menu: Menu, library: Library) -> list[Problem]:
+    """Missing, stale and broken recordings, at the YAML position of what they say.
+
+    A broken or missing file the manifest lists is an error; a prompt not yet
+    recorded is a warning (a voiced language says it; one without a voice is
+    not offered until everything is recorded).
+    """
+    found: list[Problem] = []
+    for lang in menu.languages:
+        at_language = (menu.source, lang.line, 1)
+        for recording in library.recordings(lang.code).values():
+            shown = f"audio/{lang.code}/{recording.id}.wav"
+            if not recording.digest:
+                found.append(Problem(*at_language, f"{shown} is listed in its manifest but the file is missing"))
+                continue
+            try:
+                encoding, rate, channels = wav_format(recording.path)
+            except ValueError as exc:
+                found.append(Problem(*at_language, f"{shown}: {exc}"))
+                continue
+            if encoding not in FORMATS.values() or rate not in RATES or channels != 1:
+                found.append(Problem(*at_language, f"{shown} is {encoding}, {rate} Hz, {channels} channel(s): "
+                                     "a phone line needs 8000 Hz mono WAV (16-bit PCM or mu-law)"))
+        status = library.status(menu, lang)
+        consequence = "the voice says them" if lang.voice else "the language is not offered until they are"
+        for kind, ids in (("no recording", status.missing), ("a stale recording (the text changed)", status.stale)):
+            if not ids or (lang.voice and not library.recordings(lang.code)):
+                continue  # a voiced language nobody has started recording is fine as it is
+            by_line: dict[int, list[str]] = {}
+            for prompt_id in ids:
+                node = menu.nodes.get(prompt_id.split(".")[0])
+                by_line.setdefault(node.line if node else lang.line, []).append(prompt_id)
+            for line, listed in sorted(by_line.items()):
+                found.append(Problem(menu.source, line, 1, f"{lang.code!r} has {kind} of {', '.join(listed)}: "
+                                     f"{consequence} (see `ivr audio status`)", warning=True))
+    return found

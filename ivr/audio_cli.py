@@ -1,0 +1,107 @@
+"""`ivr audio status` and `ivr audio synth --lang fa`: what is recorded, and placeholders for the rest."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from . import audio, audio_synth
+from . import menu as menus
+from .errors import MenuError
+
+BAR_WIDTH = 30
+
+
+def _load(args: argparse.Namespace):
+    loaded = menus.load(args.menu or os.environ.get("IVR_MENU") or menus.DEFAULT_MENU)
+    library = audio.Library(args.audio or os.environ.get("IVR_AUDIO") or audio.AUDIO_DIR)
+    return loaded, library
+
+
+def status(args: argparse.Namespace) -> int:
+    try:
+        loaded, library = _load(args)
+    except MenuError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for lang in loaded.languages:
+        if args.lang and lang.code != args.lang:
+            continue
+        found = library.status(loaded, lang)
+        how = f"voice {lang.voice}" if lang.voice else (
+            "recordings only: offered" if found.complete else "recordings only: NOT offered until complete")
+        print(f"{lang.code}: {len(found.recorded)} recorded, {len(found.missing)} missing, "
+              f"{len(found.stale)} stale ({how})")
+        if args.lang:
+            for kind, ids in (("missing", found.missing), ("stale", found.stale)):
+                for prompt_id in ids:
+                    print(f"  {kind}: {prompt_id}")
+    problems = [p for p in audio.problems(loaded, library) if not p.warning]
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
+
+
+def synth(args: argparse.Namespace) -> int:
+    """Fill the missing prompts of one language with espeak-ng placeholders; human recordings stay."""
+    try:
+        loaded, library = _load(args)
+    except MenuError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    lang = loaded.language(args.lang)
+    if lang is None:
+        print(f"{args.lang!r} is not a language of {loaded.source}", file=sys.stderr)
+        return 1
+    try:
+        voice = audio_synth.espeak_voice(lang.code)
+    except audio_synth.ToolMissing as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    found = library.status(loaded, lang)
+    have = library.recordings(lang.code)
+    todo, kept = [], []
+    for prompt_id in found.missing + found.stale:
+        old = have.get(prompt_id)
+        human = old is not None and not old.synthetic and old.digest
+        (kept if human else todo).append(prompt_id)
+    for prompt_id in kept:
+        print(f"{lang.code}/{prompt_id}: a person's recording is stale; kept: record it again", file=sys.stderr)
+    if voice is None:
+        print(f"espeak-ng has no voice for {lang.code!r}: its {len(todo)} unrecorded prompt(s) stay missing "
+              "until someone records them", file=sys.stderr)
+        return 1
+    prompts = audio.needed(loaded, lang)
+    folder = library.folder(lang.code)
+    folder.mkdir(parents=True, exist_ok=True)
+    for done, prompt_id in enumerate(todo, 1):
+        prompt = prompts[prompt_id]
+        target = folder / f"{prompt_id}.wav"
+        if target.exists() and prompt_id not in have:
+            print(f"\n{target} exists but is not in the manifest: left alone", file=sys.stderr)
+            continue
+        audio_synth.synthesise(prompt.text, voice, target)
+        audio.write_entry(folder, prompt)
+        _progress(lang.code, done, len(todo))
+    print(f"{lang.code}: {len(todo)} placeholder(s) made with espeak-ng voice {voice!r}", file=sys.stderr)
+    return 0
+
+
+def _progress(code: str, done: int, total: int) -> None:
+    filled = BAR_WIDTH * done // total
+    end = "\n" if done == total else ""
+    print(f"\r{code} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total}", end=end, file=sys.stderr,
+          flush=True)
+
+
+def register(commands) -> None:
+    group = commands.add_parser("audio", help="recorded prompts: what is recorded, placeholders for the rest")
+    actions = group.add_subparsers(dest="action", required=True)
+    for name, func, text in (("status", status, "per language: recorded, missing and stale prompts"),
+                             ("synth", synth, "fill missing prompts with espeak-ng placeholders")):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("--lang", required=name == "synth", help="one language code, e.g. fa")
+        action.add_argument("--menu", help="menu file (default: IVR_MENU or menus/kajaani.yaml)")
+        action.add_argument("--audio", help="recordings folder (default: IVR_AUDIO or audio/)")
+        action.set_defaults(func=func)

@@ -1,0 +1,32 @@
+"""GET /audio/<code>/<prompt id>.wav: the recordings Twilio fetches for <Play>.
+
+Only files the language's manifest lists are served, so no path can reach
+outside audio/. Not signature-checked: Twilio fetches media without a signature,
+and these are the same words anyone hears by calling.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, current_app, request, send_file
+
+from . import audio_synth
+
+bp = Blueprint("audio", __name__, url_prefix="/audio")
+MAX_AGE_S = 24 * 3600  # URLs carry the file's checksum (?v=), so a new recording gets a new URL
+
+
+@bp.get("/<lang>/<prompt>.wav")
+def play(lang: str, prompt: str):
+    library = current_app.extensions["ivr.audio"]
+    path = library.file(lang, prompt)
+    if path is None:
+        abort(404)
+    recording = library.recordings(lang)[prompt]
+    if request.args.get("slow") == "1":
+        data = audio_synth.slowed(path, recording.digest)
+        if data is not None:
+            return send_file(io.BytesIO(data), mimetype="audio/wav", max_age=MAX_AGE_S,
+                             etag=f"{recording.digest}-slow", last_modified=path.stat().st_mtime)
+    return send_file(path, mimetype="audio/wav", max_age=MAX_AGE_S, etag=recording.digest)
