@@ -83,9 +83,10 @@ class Library:
         manifest = self.folder(code) / MANIFEST
         try:
             stat = manifest.stat()
+            folder = manifest.parent.stat()  # a file added or removed changes the folder's time
         except (OSError, ValueError):
             return {}
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        stamp = (stat.st_mtime_ns, stat.st_size, folder.st_mtime_ns)
         cached = self._cache.get(code)
         if cached is None or cached[0] != stamp:
             cached = (stamp, read_manifest(manifest))

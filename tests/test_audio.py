@@ -1,0 +1,298 @@
+"""Recorded prompts: played when fresh, the voice when not, and languages served from recordings alone."""
+
+import os
+import shutil
+import wave
+
+import pytest
+
+from ivr import audio, cli, create_app
+from ivr import menu as menus
+from ivr import phrases as P
+
+from .twiml import parse
+
+SMALL = """\
+name: small
+timezone: Europe/Helsinki
+start: top
+languages:
+  - {code: en, key: "1", name: For English, voice: Polly.Amy-Neural, locale: en_GB}
+  - {code: fa, key: "2", name: به زبان دری, locale: fa_AF}
+nodes:
+  top:
+    type: menu
+    say: {en: Welcome to the line., fa: به این خط خوش آمدید.}
+    options: {"1": info}
+  info:
+    type: page
+    label: {en: Information, fa: معلومات}
+    say: {en: Here is some information., fa: اینجا معلومات است.}
+"""
+
+
+def needs(*tools):
+    """Skip when a Debian tool is missing, except in CI, where the test must run (.ci/run installs them)."""
+    missing = [t for t in tools if shutil.which(t) is None]
+    return pytest.mark.skipif(bool(missing) and os.environ.get("CI") != "true", reason=f"needs {missing}")
+
+
+def record(folder, prompt, seconds=0.2, rate=8000):
+    """A person's recording of `prompt`: a short 8 kHz mono WAV and its manifest entry."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(folder / f"{prompt.id}.wav"), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(b"\x01\x00" * int(rate * seconds))
+    audio.write_entry(folder, prompt, recorded_by="Test Reader")
+
+
+def small_app(tmp_path, clock, text=SMALL):
+    menu = menus.loads(text, "small.yaml")
+    return create_app({"REQUIRE_TOKEN": False, "CLOCK": clock, "MENU_OBJECT": menu, "AUDIO": str(tmp_path)},
+                      environ={}), menu
+
+
+def post(client, url, **form):
+    return parse(client.post(url, data=form))
+
+
+def plays(answer):
+    return [p.text for p in answer.root.iter("Play")]
+
+
+def fetch(client, url):
+    response = client.get(url)
+    response.get_data()  # buffered, so the file can be closed
+    response.close()
+    return response
+
+
+# -- Dari, from the committed placeholders, end to end ---------------------------
+
+def test_dari_is_served_from_recordings_alone_through_the_webhooks(client, menu):
+    """Choose Dari, open the reception centre page, get put through: every prompt is a <Play> that answers audio."""
+    first = post(client, "/voice")
+    assert any(url.startswith("/audio/fa/language.name.wav?v=") for url in plays(first))
+    assert not any(url.startswith("/audio/so/") for url in plays(first)), "Somali is not recorded yet"
+    services = post(client, "/voice/choose", Digits="7")
+    assert services.gather.get("action") == "/voice/fa/services/key"
+    page = post(client, "/voice/fa/services/key", Digits="5")
+    transfer = post(client, "/voice/fa/reception_centre/key", Digits="1")
+    for answer in (services, page, transfer):
+        assert answer.said == [], "no text-to-speech in a language no voice speaks"
+        for url in plays(answer):
+            response = fetch(client, url)
+            assert response.status_code == 200 and response.mimetype == "audio/wav", url
+    heard = [url.split("?")[0] for url in plays(page)]
+    assert heard[:2] == ["/audio/fa/reception_centre.say.wav", "/audio/fa/reception_centre.contacts.0.wav"]
+    assert "/audio/fa/phrase.slow.wav" in heard
+    assert [url.split("?")[0] for url in plays(transfer)] == ["/audio/fa/duty.connecting.wav",
+                                                              "/audio/fa/phrase.emergency.wav"]
+    assert transfer.dial.text == "+358861552760"
+
+
+def test_a_language_with_no_voice_and_missing_recordings_is_not_offered(client):
+    """Somali has no recordings yet: its key does nothing and its URLs lead back to the start."""
+    assert post(client, "/voice/choose", Digits="8").gather.get("action") == "/voice/kmr/services/key", \
+        "key 8 leads straight to Kurmanji while it is the only one of its group that is offered"
+    assert post(client, "/voice/so/services").redirect == "/voice"
+
+
+def test_closed_in_dari_says_the_hours_instead_of_a_date(client, clock):
+    """The next opening date changes every call and cannot be recorded whole: the weekly hours are played."""
+    clock.set("2026-12-24T10:00")
+    answer = post(client, "/voice/fa/duty")
+    assert [url.split("?")[0] for url in plays(answer)] == [
+        "/audio/fa/duty.closed.wav", "/audio/fa/hours.duty.wav", "/audio/fa/phrase.emergency.wav"]
+    assert answer.redirect == "/voice/fa/reception_centre?b=1"
+
+
+def test_the_second_language_page(tmp_path, clock):
+    """Several languages behind key 8: 8 opens a page where each says its second key."""
+    text = SMALL.replace('key: "2", name: به زبان دری', 'key: "81", name: به زبان دری').replace(
+        "  - {code: fa", '  - {code: sv, key: "82", name: På svenska, voice: Polly.Elin-Neural}\n  - {code: fa')
+    text = text.replace("en: Welcome to the line.,", "en: Welcome to the line., sv: Välkommen.,").replace(
+        "en: Information,", "en: Information, sv: Information,").replace(
+        "en: Here is some information.,", "en: Here is some information., sv: Här finns information.,")
+    app, menu = small_app(tmp_path, clock, text)
+    fa = menu.language("fa")
+    for prompt in audio.needed(menu, fa).values():
+        record(tmp_path / "fa", prompt)
+    client = app.test_client()
+    first = post(client, "/voice")
+    assert "På svenska, tryck 8." in first.text
+    second = post(client, "/voice/choose", Digits="8")
+    assert second.gather.get("action") == "/voice/choose?g=8"
+    assert second.text == "På svenska, tryck 2."
+    assert [url.split("?")[0] for url in plays(second)] == ["/audio/fa/language.more.wav"]
+    assert audio.needed(menu, fa)["language.more"].text == "به زبان دری، دکمه 1 را فشار دهید."
+    assert post(client, "/voice/choose?g=8", Digits="1").gather.get("action") == "/voice/fa/top/key"
+
+
+# -- Fresh, missing, stale ---------------------------------------------------------
+
+def test_a_fresh_recording_plays_and_a_missing_one_falls_back_to_the_voice(tmp_path, clock, caplog):
+    app, menu = small_app(tmp_path, clock)
+    en = menu.language("en")
+    welcome = audio.needed(menu, en)["top.say"]
+    record(tmp_path / "en", welcome)
+    client = app.test_client()
+    answer = post(client, "/voice/en/top")
+    assert [url.split("?")[0] for url in plays(answer)] == ["/audio/en/top.say.wav"]
+    assert "Welcome to the line." not in answer.text
+    assert "Information, press 1." in answer.text, "what is not recorded is said by the voice"
+    (tmp_path / "en" / "top.say.wav").unlink()
+    with caplog.at_level("INFO"):
+        answer = post(client, "/voice/en/top")
+    assert plays(answer) == [] and answer.text.startswith("Welcome to the line.")
+    assert "en: no fresh recording of 'top.say': the voice says it" in caplog.text
+
+
+def test_a_changed_text_makes_its_recording_stale(tmp_path, clock):
+    """Recorded from the old text: the voice says the new one, and status and validation say so."""
+    app, menu = small_app(tmp_path, clock)
+    record(tmp_path / "en", audio.needed(menu, menu.language("en"))["top.say"])
+    changed = SMALL.replace("Welcome to the line.", "Welcome to the information line.")
+    app, menu = small_app(tmp_path, clock, changed)
+    answer = post(app.test_client(), "/voice/en/top")
+    assert plays(answer) == [] and answer.text.startswith("Welcome to the information line.")
+    library = audio.Library(tmp_path)
+    assert library.status(menu, menu.language("en")).stale == ("top.say",)
+    assert [str(p) for p in audio.problems(menu, library) if "stale" in p.message] == [
+        "small.yaml:9:1: warning: 'en' has a stale recording (the text changed) of top.say: "
+        "the voice says them (see `ivr audio status`)"]
+
+
+def test_status_lists_recorded_missing_and_stale(tmp_path, capsys):
+    menu_file = tmp_path / "small.yaml"
+    menu_file.write_text(SMALL, encoding="utf-8")
+    menu = menus.load(menu_file)
+    fa = menu.language("fa")
+    needed = audio.needed(menu, fa)
+    record(tmp_path / "audio" / "fa", needed["top.say"])
+    assert cli.main(["audio", "status", "--menu", str(menu_file), "--audio", str(tmp_path / "audio")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"en: 0 recorded, {len(audio.needed(menu, menu.language('en')))} missing, 0 stale " \
+                     "(voice Polly.Amy-Neural)"
+    assert out[1] == f"fa: 1 recorded, {len(needed) - 1} missing, 0 stale (recordings only: NOT offered until complete)"
+
+
+def test_a_manifest_entry_without_its_file_stops_validation(tmp_path):
+    menu = menus.loads(SMALL, "small.yaml")
+    record(tmp_path / "fa", audio.needed(menu, menu.language("fa"))["top.say"])
+    (tmp_path / "fa" / "top.say.wav").unlink()
+    errors = [str(p) for p in audio.problems(menu, audio.Library(tmp_path)) if not p.warning]
+    assert errors == ["small.yaml:6:1: audio/fa/top.say.wav is listed in its manifest but the file is missing"]
+
+
+def test_a_recording_in_the_wrong_format_is_an_error(tmp_path):
+    menu = menus.loads(SMALL, "small.yaml")
+    record(tmp_path / "fa", audio.needed(menu, menu.language("fa"))["top.say"], rate=44100)
+    errors = [str(p) for p in audio.problems(menu, audio.Library(tmp_path)) if not p.warning]
+    assert errors == ["small.yaml:6:1: audio/fa/top.say.wav is 16-bit PCM, 44100 Hz, 1 channel(s): "
+                      "a phone line needs 8000 Hz mono WAV (16-bit PCM or mu-law)"]
+
+
+# -- The audio route -----------------------------------------------------------------
+
+def test_the_audio_route_serves_wav_with_cache_headers(client):
+    answer = post(client, "/voice/choose", Digits="7")
+    url = plays(answer)[0]
+    response = fetch(client, url)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "audio/wav"
+    assert "max-age=86400" in response.headers["Cache-Control"]
+    assert response.headers["ETag"] and response.headers["Last-Modified"]
+    again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+    again.close()
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("url", [
+    "/audio/fa/manifest.wav",
+    "/audio/fa/..%2Fkmr%2Fphrase.goodbye.wav",
+    "/audio/../menus/kajaani.yaml",
+    "/audio/fa/%2E%2E.wav",
+    "/audio/xx/phrase.goodbye.wav",
+    "/audio/fa/phrase.nothing.wav",
+    "/audio/..%2Fivr/phrase.goodbye.wav",
+])
+def test_the_audio_route_serves_nothing_outside_the_manifests(client, url):
+    response = fetch(client, url)
+    assert response.status_code == 404
+
+
+# -- Placeholders ----------------------------------------------------------------------
+
+@needs("espeak-ng", "sox")
+def test_synth_fills_missing_prompts_with_phone_format_wavs_and_keeps_human_ones(tmp_path, capsys):
+    menu_file = tmp_path / "small.yaml"
+    menu_file.write_text(SMALL, encoding="utf-8")
+    menu = menus.load(menu_file)
+    folder = tmp_path / "audio" / "fa"
+    human = audio.needed(menu, menu.language("fa"))["top.say"]
+    record(folder, human, seconds=0.1)
+    before = (folder / "top.say.wav").read_bytes()
+    args = ["synth", "--lang", "fa", "--menu", str(menu_file), "--audio", str(tmp_path / "audio")]
+    assert cli.main(["audio", *args]) == 0
+    todo = len(audio.needed(menu, menu.language("fa"))) - 1
+    assert f"[{'#' * 30}] {todo}/{todo}" in capsys.readouterr().err, "a progress bar"
+    assert (folder / "top.say.wav").read_bytes() == before, "a person's recording is never replaced"
+    made = audio.Library(tmp_path / "audio").recordings("fa")
+    assert made["top.say"].recorded_by == "Test Reader" and not made["top.say"].synthetic
+    assert {r.synthetic for k, r in made.items() if k != "top.say"} == {True}
+    for recording in made.values():
+        with wave.open(str(recording.path)) as wav:
+            assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (8000, 1, 2), recording.id
+            assert wav.getnframes() > 800 or not recording.synthetic, f"{recording.id}: under 0.1 s of speech"
+    assert audio.Library(tmp_path / "audio").status(menu, menu.language("fa")).complete
+
+
+@needs("espeak-ng")
+def test_synth_says_when_espeak_has_no_voice_for_a_language(tmp_path, capsys):
+    text = SMALL.replace("code: fa", "code: so").replace("locale: fa_AF", "locale: so").replace(" fa:", " so:")
+    menu_file = tmp_path / "small.yaml"
+    menu_file.write_text(text, encoding="utf-8")
+    args = ["synth", "--lang", "so", "--menu", str(menu_file), "--audio", str(tmp_path / "audio")]
+    assert cli.main(["audio", *args]) == 1
+    so = menus.load(menu_file).language("so")
+    assert len(audio.needed(menus.load(menu_file), so)) == 12
+    assert capsys.readouterr().err.splitlines() == [
+        "espeak-ng has no voice for 'so': its 12 unrecorded prompt(s) stay missing until someone records them"]
+    assert not (tmp_path / "audio" / "so").exists()
+
+
+# -- Again, slowly -----------------------------------------------------------------------
+
+def test_key_8_says_a_page_again_slowly_in_a_voiced_language(client, menu):
+    normal = post(client, "/voice/en/reception_centre")
+    slow = post(client, "/voice/en/reception_centre/key", Digits="8")
+    prosody = slow.gather.find("Say/prosody")
+    assert prosody is not None and prosody.get("rate") == "slow"
+    assert "0 8, 6 1 5 5" not in slow.text and "0 8 6 1 5 5 2 7 6 0" in slow.text
+    pauses = [b.get("time") for b in prosody.iter("break")]
+    assert "1200ms" in pauses, "digit groups further apart"
+    assert menu.phrases["en"](P.SLOW) in normal.text
+    assert slow.gather.get("action") == "/voice/en/reception_centre/key"
+
+
+def test_key_8_is_reserved_on_a_page():
+    text = SMALL.replace("    say: {en: Here is", '    options: {"8": top}\n    say: {en: Here is')
+    with pytest.raises(menus.MenuError) as caught:
+        menus.loads(text, "small.yaml")
+    assert str(caught.value) == ("small.yaml:15:15: key 8 is reserved on a page (it says the page again slowly): "
+                                 "choose another key")
+
+
+@needs("sox")
+def test_key_8_plays_slowed_copies_in_a_recorded_language(client):
+    slow = post(client, "/voice/fa/reception_centre/key", Digits="8")
+    urls = plays(slow)
+    assert urls[0].startswith("/audio/fa/reception_centre.say.wav?") and urls[0].endswith("&slow=1")
+    normal, slowed = fetch(client, urls[0].replace("&slow=1", "")), fetch(client, urls[0])
+    assert slowed.status_code == 200 and slowed.mimetype == "audio/wav"
+    assert slowed.headers["ETag"] != normal.headers["ETag"]
+    assert len(slowed.data) > len(normal.data) * 1.2, "the slowed copy lasts longer"
+    assert not any("slow=1" in url for url in plays(post(client, "/voice/fa/reception_centre")))
