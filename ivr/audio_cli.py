@@ -88,6 +88,31 @@ def synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def add(args: argparse.Namespace) -> int:
+    """A person's recording of one prompt: converted to the phone format and entered in the manifest."""
+    try:
+        loaded, library = _load(args)
+    except MenuError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    lang = loaded.language(args.lang)
+    prompt = audio.needed(loaded, lang).get(args.prompt) if lang else None
+    if prompt is None:
+        print(f"{args.lang}/{args.prompt} is not a prompt of {loaded.source}: see `ivr audio status --lang "
+              f"{args.lang}`", file=sys.stderr)
+        return 1
+    folder = library.folder(lang.code)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        audio_synth.convert(args.file, folder / f"{prompt.id}.wav")
+    except (audio_synth.ToolMissing, audio_synth.subprocess.CalledProcessError) as exc:
+        print(f"{args.file} could not be converted: {exc}", file=sys.stderr)
+        return 1
+    audio.write_entry(folder, prompt, recorded_by=args.by)
+    print(f"audio/{lang.code}/{prompt.id}.wav: recorded by {args.by}, from the text: {prompt.text}")
+    return 0
+
+
 def _progress(code: str, done: int, total: int) -> None:
     filled = BAR_WIDTH * done // total
     end = "\n" if done == total else ""
@@ -105,3 +130,11 @@ def register(commands) -> None:
         action.add_argument("--menu", help="menu file (default: IVR_MENU or menus/kajaani.yaml)")
         action.add_argument("--audio", help="recordings folder (default: IVR_AUDIO or audio/)")
         action.set_defaults(func=func)
+    record = actions.add_parser("add", help="add a person's recording of one prompt (any audio file sox reads)")
+    record.add_argument("--lang", required=True, help="language code, e.g. so")
+    record.add_argument("prompt", help="prompt id, e.g. migri.say")
+    record.add_argument("file", help="the recording, e.g. take.wav")
+    record.add_argument("--by", required=True, help="who recorded it")
+    record.add_argument("--menu", help="menu file (default: IVR_MENU or menus/kajaani.yaml)")
+    record.add_argument("--audio", help="recordings folder (default: IVR_AUDIO or audio/)")
+    record.set_defaults(func=add)

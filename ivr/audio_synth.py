@@ -53,8 +53,13 @@ def synthesise(text: str, voice: str, target: pathlib.Path) -> None:
         raw = pathlib.Path(tmp) / "raw.wav"
         subprocess.run([_tool("espeak-ng"), "-v", voice, "-s", "150", "-w", str(raw), text],
                        check=True, capture_output=True)
-        subprocess.run([_tool("sox"), str(raw), "-r", str(RATE), "-c", "1", "-b", "16", "-e", "signed-integer",
-                        str(target)], check=True, capture_output=True)
+        convert(raw, target)
+
+
+def convert(source: str | pathlib.Path, target: pathlib.Path) -> None:
+    """Any audio file sox reads -> 8 kHz mono 16-bit PCM WAV."""
+    subprocess.run([_tool("sox"), str(source), "-r", str(RATE), "-c", "1", "-b", "16", "-e", "signed-integer",
+                    str(target)], check=True, capture_output=True)
 
 
 @functools.lru_cache(maxsize=256)

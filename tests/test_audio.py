@@ -296,3 +296,26 @@ def test_key_8_plays_slowed_copies_in_a_recorded_language(client):
     assert slowed.headers["ETag"] != normal.headers["ETag"]
     assert len(slowed.data) > len(normal.data) * 1.2, "the slowed copy lasts longer"
     assert not any("slow=1" in url for url in plays(post(client, "/voice/fa/reception_centre")))
+
+
+@needs("sox")
+def test_adding_a_persons_recording_converts_it_and_enters_it_in_the_manifest(tmp_path, capsys):
+    menu_file = tmp_path / "small.yaml"
+    menu_file.write_text(SMALL, encoding="utf-8")
+    take = tmp_path / "take.wav"
+    with wave.open(str(take), "wb") as out:  # a studio take: 44.1 kHz stereo
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(44100)
+        out.writeframes(b"\x01\x00\x01\x00" * 44100)
+    args = ["add", "--lang", "fa", "top.say", str(take), "--by", "Amina", "--menu", str(menu_file),
+            "--audio", str(tmp_path / "audio")]
+    assert cli.main(["audio", *args]) == 0
+    menu = menus.load(menu_file)
+    library = audio.Library(tmp_path / "audio")
+    assert library.status(menu, menu.language("fa")).recorded == ("top.say",)
+    entry = library.recordings("fa")["top.say"]
+    assert entry.recorded_by == "Amina" and entry.text == "به این خط خوش آمدید."
+    with wave.open(str(entry.path)) as wav:
+        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (8000, 1, 2)
+    assert cli.main(["audio", *args[:3], "top.nothing", *args[4:]]) == 1
