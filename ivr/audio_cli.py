@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 
@@ -13,18 +14,23 @@ from .errors import MenuError
 BAR_WIDTH = 30
 
 
-def _load(args: argparse.Namespace):
-    loaded = menus.load(args.menu or os.environ.get("IVR_MENU") or menus.DEFAULT_MENU)
-    library = audio.Library(args.audio or os.environ.get("IVR_AUDIO") or audio.AUDIO_DIR)
-    return loaded, library
+def _with_menu(command):
+    """Run `command(args, menu, library)` on the menu and recordings in use; a bad menu is exit 1."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            loaded = menus.load(args.menu or os.environ.get("IVR_MENU") or menus.DEFAULT_MENU)
+        except MenuError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        return command(args, loaded, audio.Library(args.audio or os.environ.get("IVR_AUDIO") or audio.AUDIO_DIR))
+
+    return run
 
 
-def status(args: argparse.Namespace) -> int:
-    try:
-        loaded, library = _load(args)
-    except MenuError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+@_with_menu
+def status(args: argparse.Namespace, loaded: menus.Menu, library: audio.Library) -> int:
     for lang in loaded.languages:
         if args.lang and lang.code != args.lang:
             continue
@@ -43,13 +49,9 @@ def status(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-def synth(args: argparse.Namespace) -> int:
+@_with_menu
+def synth(args: argparse.Namespace, loaded: menus.Menu, library: audio.Library) -> int:
     """Fill the missing prompts of one language with espeak-ng placeholders; human recordings stay."""
-    try:
-        loaded, library = _load(args)
-    except MenuError as exc:
-        print(exc, file=sys.stderr)
-        return 1
     lang = loaded.language(args.lang)
     if lang is None:
         print(f"{args.lang!r} is not a language of {loaded.source}", file=sys.stderr)
@@ -88,13 +90,9 @@ def synth(args: argparse.Namespace) -> int:
     return 0
 
 
-def add(args: argparse.Namespace) -> int:
+@_with_menu
+def add(args: argparse.Namespace, loaded: menus.Menu, library: audio.Library) -> int:
     """A person's recording of one prompt: converted to the phone format and entered in the manifest."""
-    try:
-        loaded, library = _load(args)
-    except MenuError as exc:
-        print(exc, file=sys.stderr)
-        return 1
     lang = loaded.language(args.lang)
     prompt = audio.needed(loaded, lang).get(args.prompt) if lang else None
     if prompt is None:
@@ -124,17 +122,14 @@ def register(commands) -> None:
     group = commands.add_parser("audio", help="recorded prompts: what is recorded, placeholders for the rest")
     actions = group.add_subparsers(dest="action", required=True)
     for name, func, text in (("status", status, "per language: recorded, missing and stale prompts"),
-                             ("synth", synth, "fill missing prompts with espeak-ng placeholders")):
+                             ("synth", synth, "fill missing prompts with espeak-ng placeholders"),
+                             ("add", add, "add a person's recording of one prompt (any audio file sox reads)")):
         action = actions.add_parser(name, help=text)
-        action.add_argument("--lang", required=name == "synth", help="one language code, e.g. fa")
+        action.add_argument("--lang", required=name != "status", help="language code, e.g. fa")
         action.add_argument("--menu", help="menu file (default: IVR_MENU or menus/kajaani.yaml)")
         action.add_argument("--audio", help="recordings folder (default: IVR_AUDIO or audio/)")
         action.set_defaults(func=func)
-    record = actions.add_parser("add", help="add a person's recording of one prompt (any audio file sox reads)")
-    record.add_argument("--lang", required=True, help="language code, e.g. so")
-    record.add_argument("prompt", help="prompt id, e.g. migri.say")
-    record.add_argument("file", help="the recording, e.g. take.wav")
-    record.add_argument("--by", required=True, help="who recorded it")
-    record.add_argument("--menu", help="menu file (default: IVR_MENU or menus/kajaani.yaml)")
-    record.add_argument("--audio", help="recordings folder (default: IVR_AUDIO or audio/)")
-    record.set_defaults(func=add)
+        if name == "add":
+            action.add_argument("prompt", help="prompt id, e.g. migri.say")
+            action.add_argument("file", help="the recording, e.g. take.wav")
+            action.add_argument("--by", required=True, help="who recorded it")
