@@ -35,6 +35,8 @@ LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
 RATES = (8000, 16000)  # phone lines: 8 kHz (or 16 kHz) mono
 FORMATS = {1: "16-bit PCM", 7: "mu-law", 6: "A-law"}
 
+NONE: dict = {}  # a language with no recordings (one object, so caches can compare it; never changed)
+
 log = logging.getLogger(__name__)
 
 
@@ -73,6 +75,7 @@ class Library:
     def __init__(self, root: str | pathlib.Path = AUDIO_DIR) -> None:
         self.root = pathlib.Path(root)
         self._cache: dict[str, tuple[tuple, dict[str, Recording]]] = {}
+        self._statuses: dict[str, tuple[Menu, dict, Status]] = {}  # asked on every call: kept until either changes
 
     def folder(self, code: str) -> pathlib.Path:
         if not LANG_CODE.match(code):
@@ -85,7 +88,7 @@ class Library:
             stat = manifest.stat()
             folder = manifest.parent.stat()  # a file added or removed changes the folder's time
         except (OSError, ValueError):
-            return {}
+            return NONE
         stamp = (stat.st_mtime_ns, stat.st_size, folder.st_mtime_ns)
         cached = self._cache.get(code)
         if cached is None or cached[0] != stamp:
@@ -114,6 +117,9 @@ class Library:
 
     def status(self, menu: Menu, lang: Language) -> Status:
         have = self.recordings(lang.code)
+        cached = self._statuses.get(lang.code)
+        if cached is not None and cached[0] is menu and cached[1] is have:
+            return cached[2]
         recorded, missing, stale = [], [], []
         for prompt_id, prompt in needed(menu, lang).items():
             found = have.get(prompt_id)
@@ -123,7 +129,9 @@ class Library:
                 stale.append(prompt_id)
             else:
                 recorded.append(prompt_id)
-        return Status(lang.code, tuple(recorded), tuple(missing), tuple(stale))
+        found = Status(lang.code, tuple(recorded), tuple(missing), tuple(stale))
+        self._statuses[lang.code] = (menu, have, found)
+        return found
 
     def offered(self, menu: Menu) -> tuple[Language, ...]:
         """The languages a caller can choose: every voiced one, and a recorded-only one once complete."""
