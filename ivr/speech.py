@@ -43,15 +43,25 @@ class Prompt:
         out: list[str] = []
         for piece in self.speech:
             if isinstance(piece, Pause):
-                if out and out[-1][-1:] not in ".,:;!?،":
+                if out and out[-1][-1:] not in PUNCTUATION:
                     out[-1] += ","
             elif piece.strip():
                 out.append(piece.strip())
-        return " ".join(out)
+        return join(out)
 
 
 Piece = str | Pause | Prompt
 Speech = tuple[Piece, ...]
+PUNCTUATION = ".,:;!?،"
+
+
+def join(texts: list[str]) -> str:
+    """Join text pieces with one space, none before punctuation."""
+    out = ""
+    for text in (t.strip() for t in texts):
+        if text:
+            out += text if not out or text[0] in PUNCTUATION else " " + text
+    return out
 
 
 def say(*pieces: Piece | Speech | None) -> Speech:

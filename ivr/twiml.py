@@ -14,7 +14,7 @@ from collections.abc import Callable
 from twilio.twiml.voice_response import Gather, Say, VoiceResponse
 
 from .menu import Language
-from .speech import Pause, Prompt, Speech
+from .speech import Pause, Prompt, Speech, join
 
 MENU_TIMEOUT_S = 6
 PAGE_TIMEOUT_S = 8
@@ -67,23 +67,14 @@ def _say(lang: Language, pieces: list[str | Pause], slow: bool) -> Say:
         if isinstance(piece, Pause):
             # The library keeps one text run between two elements: join them first.
             if text:
-                target.append(_join(text))
+                target.append(join(text))
                 text = []
             target.break_(time=f"{piece.ms * (SLOW_PAUSES if slow else 1)}ms")
         else:
             text.append(piece)
     if text:
-        target.append(_join(text))
+        target.append(join(text))
     return node
-
-
-def _join(texts: list[str]) -> str:
-    """Join text pieces with one space, none before punctuation."""
-    out = ""
-    for text in (t.strip() for t in texts):
-        if text:
-            out += text if not out or text[0] in ".,:;!?،" else " " + text
-    return out
 
 
 def gather(response: VoiceResponse, action: str, timeout: int = MENU_TIMEOUT_S) -> Gather:
