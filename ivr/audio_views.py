@@ -24,9 +24,11 @@ def play(lang: str, prompt: str):
     if path is None:
         abort(404)
     recording = library.recordings(lang)[prompt]
+    data, etag = None, recording.digest
     if request.args.get("slow") == "1":
-        data = audio_synth.slowed(path, recording.digest)
-        if data is not None:
-            return send_file(io.BytesIO(data), mimetype="audio/wav", max_age=MAX_AGE_S,
-                             etag=f"{recording.digest}-slow", last_modified=path.stat().st_mtime)
-    return send_file(path, mimetype="audio/wav", max_age=MAX_AGE_S, etag=recording.digest)
+        data, etag = audio_synth.slowed(path, recording.digest), f"{recording.digest}-slow"
+    if data is None:
+        # Read whole (a prompt is a few hundred kilobytes at most): no file stays open after the answer.
+        data, etag = path.read_bytes(), recording.digest
+    return send_file(io.BytesIO(data), mimetype="audio/wav", max_age=MAX_AGE_S, etag=etag,
+                     last_modified=path.stat().st_mtime)

@@ -205,9 +205,14 @@ def run(args: argparse.Namespace) -> int:
     code = menu and shared.language(menu, args, default=None)
     if code is None:
         return 1
+    if args.lang and menu.language(code).recorded_only:
+        print(f"ivr script: {code!r} has no voice, so nothing is said: its recordings are listed by "
+              f"`ivr audio status --lang {code}`", file=sys.stderr)
+        return 1
     now = hours.clock(menu.timezone)()
+    voiced = [lang.code for lang in menu.languages if lang.voice]  # the others play recordings (ivr audio)
     try:
-        for text in Script(menu, now).lines([args.lang] if args.lang else [lang.code for lang in menu.languages]):
+        for text in Script(menu, now).lines([args.lang] if args.lang else voiced):
             print(text)
     except BrokenPipeError:  # `ivr script | head`: the reader has seen enough
         sys.stderr.close()

@@ -144,7 +144,7 @@ def test_a_fresh_recording_plays_and_a_missing_one_falls_back_to_the_voice(tmp_p
     assert "Welcome to the line." not in answer.text
     assert "Information, press 1." in answer.text, "what is not recorded is said by the voice"
     (tmp_path / "en" / "top.say.wav").unlink()
-    with caplog.at_level("INFO"):
+    with caplog.at_level("INFO", logger="ivr"):  # other commands quieten "ivr" for their own output
         answer = post(client, "/voice/en/top")
     assert plays(answer) == [] and answer.text.startswith("Welcome to the line.")
     assert "en: no fresh recording of 'top.say': the voice says it" in caplog.text
@@ -335,3 +335,11 @@ def test_validate_fails_on_a_broken_recording_and_warns_about_missing_ones(tmp_p
     assert f"{menu.source}:6:1: audio/fa/top.say.wav is 16-bit PCM, 22050 Hz, 1 channel(s): a phone line needs " \
            "8000 Hz mono WAV (16-bit PCM or mu-law)" in out
     assert out[-1] == f"{menu.source}: recordings in audio/ are broken: fix them before this menu goes live"
+
+
+def test_the_call_script_leaves_out_languages_that_play_recordings(capsys, monkeypatch):
+    """`ivr script` prints what voices say; a recorded-only language points to `ivr audio status`."""
+    monkeypatch.setenv("IVR_NOW", "2026-11-30T10:00")
+    assert cli.main(["script", "--lang", "fa"]) == 1
+    assert capsys.readouterr().err == ("ivr script: 'fa' has no voice, so nothing is said: its recordings are "
+                                       "listed by `ivr audio status --lang fa`\n")

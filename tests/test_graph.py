@@ -12,7 +12,7 @@ def test_graph_has_every_node_and_every_key(menu):
     text = graph.mermaid(menu, "en")
     lines = text.splitlines()
     assert lines[0] == "flowchart TD"
-    assert "    languages -->|1, 2, 3, 4, 5, 6| services" in lines
+    assert "    languages -->|1, 2, 3, 4, 5, 6, 7, 81, 82, 83| services" in lines
     for node in menu.nodes.values():
         assert any(line.startswith(f"    {node.id}") and f"<b>{node.id}</b>" in line for line in lines), node.id
         for key, target in node.options.items():

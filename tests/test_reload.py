@@ -94,8 +94,8 @@ def test_a_bad_change_is_refused_and_the_old_menu_still_served(line, caplog):
     health = line.health()["version"]
     assert health["sha256"] == good
     problems = [
-        f"{menu.shown(line.path)}:87:12: key 6 leads to 'asociations', which is not a node: did you mean 'associations'?",
-        f"{menu.shown(line.path)}:374:3: node 'associations' cannot be reached: no menu has an option for it",
+        f"{menu.shown(line.path)}:116:12: key 6 leads to 'asociations', which is not a node: did you mean 'associations'?",
+        f"{menu.shown(line.path)}:557:3: node 'associations' cannot be reached: no menu has an option for it",
     ]
     assert health["refused"]["problems"] == problems
     logged = [r.getMessage() for r in caplog.records if r.name == "ivr.live"]

@@ -64,4 +64,4 @@ def test_bad_arguments_say_what_to_write(capsys):
     assert cli.main(["hours", "--from", "28.12.2026"]) == 1
     assert capsys.readouterr().err == "ivr hours: --from '28.12.2026' is not a date: write YYYY-MM-DD, e.g. 2026-12-01\n"
     assert cli.main(["hours", "--lang", "de"]) == 1
-    assert capsys.readouterr().err == "ivr hours: the menu has no language 'de': choose one of fi, sv, en, ar, uk, ru\n"
+    assert capsys.readouterr().err == "ivr hours: the menu has no language 'de': choose one of fi, sv, en, ar, uk, ru, fa, so, kmr, ckb\n"

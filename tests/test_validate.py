@@ -123,7 +123,8 @@ CASES = [
      'e.g. "1" (* repeats, 0 goes back and 9 changes the language on every menu)'),
     ("reserved key 0 for a language", 'key: "2"', 'key: "0"',
      "menus/x.yaml:12:10: languages[1].key is '0', which is not valid here: one key from 1 to 8, in quotes, "
-     'e.g. "1" (* repeats, 0 goes back and 9 changes the language on every menu)'),
+     'e.g. "1", or two for a second language page, e.g. "82" (* repeats, 0 goes back and 9 changes the language '
+     "on every menu)"),
     ("key used twice in a menu", '"2": call', '"1": call',
      "menus/x.yaml:31:7: '1' is written twice here: keep one"),
     ("language key used twice", 'key: "2"', 'key: "1"',
@@ -242,7 +243,7 @@ def test_a_prompt_just_under_twenty_seconds_is_fine():
 def test_validate_exits_0_on_the_bundled_menu(capsys):
     assert cli.main(["validate", str(menu.DEFAULT_MENU)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[-1] == "menus/kajaani.yaml: ok, 8 nodes in 6 languages"
+    assert out[-1] == "menus/kajaani.yaml: ok, 8 nodes in 10 languages"
     assert all(": warning: " in line for line in out[:-1])
 
 
