@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import audio, audio_views, hours, live, menu, security, views, webphone
+from . import audio, audio_views, calllog, fallback, hours, live, menu, security, views, webphone
 from .errors import ConfigError, MenuError
 
 __all__ = ["create_app", "ConfigError", "MenuError"]
@@ -28,6 +28,7 @@ def settings(environ: Mapping[str, str] | None = None) -> dict:
         "AUDIO": environ.get("IVR_AUDIO") or str(audio.AUDIO_DIR),
         "REQUIRE_TOKEN": True,
         "SIMULATOR": False,  # the /simulator page, for testers; `ivr serve` turns it on
+        "CALL_LOG": True,  # one JSON line per webhook request on stdout; off for the line run in-process
     }
 
 
@@ -61,6 +62,8 @@ def create_app(test_config: Mapping | None = None, environ: Mapping[str, str] | 
     app.register_blueprint(audio_views.bp)
     if app.config["SIMULATOR"]:
         webphone.init_app(app)
+    app.register_blueprint(fallback.bp)
+    calllog.init_app(app)
 
     @app.get("/healthz")
     def healthz():

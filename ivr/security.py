@@ -33,6 +33,14 @@ def check_signature() -> None:
         abort(403)
 
 
+def refuse_oversized() -> None:
+    """413 for a body over MAX_CONTENT_LENGTH, even where the answer would not read it."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_oversized)
     if not app.config.get("AUTH_TOKEN"):
         log.warning("TWILIO_AUTH_TOKEN is not set: the line answers unsigned requests (local use only)")

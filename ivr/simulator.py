@@ -243,7 +243,7 @@ def local_line(at: str | None = None, menu: str | None = None, environ=None, **c
     """The line in this process, its clock frozen at `at` (Helsinki time) when given."""
     from . import create_app
 
-    overrides = {"REQUIRE_TOKEN": False, **config}
+    overrides = {"REQUIRE_TOKEN": False, "CALL_LOG": False, **config}  # stdout is the transcript's
     if at:
         overrides["NOW"] = at
     if menu:

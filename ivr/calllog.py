@@ -1,0 +1,133 @@
+"""One JSON line on standard output per webhook request: what the caller did and how fast the line answered.
+
+The line is read from the request (path, query, form) and the TwiML answer, so
+the call flow itself logs nothing. `ivr stats` reads these lines back. A
+caller's number is never written whole: its country code and last two digits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import sys
+import time
+import xml.etree.ElementTree as ET
+from urllib.parse import parse_qs, urlsplit
+
+import phonenumbers
+from flask import Flask, Response, g, request
+
+PREFIX = "/voice"
+# /voice/<lang>/<node>[/key|/dialled]: the call's place, as the app builds its URLs.
+PLACE = re.compile(r"^/voice/(?P<lang>[^/?]+)/(?P<node>[^/?]+)(?:/(?P<step>key|dialled))?$")
+REFUSED = {403: "refused", 404: "not found", 405: "not found", 413: "too large"}
+
+log = logging.getLogger(__name__)
+
+
+def masked(number: str | None) -> str | None:
+    """'+358401234567' -> '+358...67'; anything that is not a phone number is 'hidden'."""
+    if not number:
+        return None
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return "hidden"
+    return f"+{parsed.country_code}...{str(parsed.national_number)[-2:]}"
+
+
+def _place(url: str | None) -> tuple[str | None, str | None]:
+    """(language, node) named by a webhook URL; the language menu is node 'languages'."""
+    if not url:
+        return None, None
+    path = urlsplit(url).path
+    if path in (PREFIX, PREFIX + "/choose"):
+        return None, "languages"
+    match = PLACE.match(path)
+    return (match["lang"], match["node"]) if match else (None, None)
+
+
+def _count(query: str, name: str) -> int:
+    value = parse_qs(query).get(name, [""])[0]
+    return int(value) if value.isdigit() and len(value) < 4 else 0
+
+
+def describe(path: str, query: str, form, status: int, body: bytes | None) -> dict:
+    """What happened at this request: {lang, node, key, event, outcome}."""
+    lang, node = _place(path)
+    key = (form.get("Digits") or "").strip()[:8] or None
+    entry = {"lang": lang, "node": node, "key": key, "event": None, "outcome": None}
+    if status in REFUSED or status >= 400:
+        entry["event"] = REFUSED.get(status, "error")
+        return entry
+    if path == PREFIX + "/status":
+        entry.update(event="hung up", outcome=form.get("CallStatus"))
+        return entry
+    if path == PREFIX + "/fallback":
+        entry["event"] = "fallback"
+        return entry
+    if path.endswith("/dialled"):
+        entry.update(event="transfer", outcome=form.get("DialCallStatus") or "none")
+        return entry
+    root = ET.fromstring(body or b"<Response/>")
+    gather, dial = root.find("Gather"), root.find("Dial")
+    keyed = path.endswith("/key") or path == PREFIX + "/choose"
+    silent = (keyed and key is None) or _count(query, "s") > 0
+    if dial is not None:
+        entry["lang"], entry["node"] = _place(dial.get("action"))
+        entry["event"] = "dialled"
+    elif gather is not None:
+        action = gather.get("action")
+        entry["lang"], entry["node"] = _place(action) if _place(action)[1] else (lang, node)
+        if key is not None and _count(urlsplit(action).query, "w") > _count(query, "w"):
+            entry["event"] = "wrong key"
+        else:
+            entry["event"] = "silence" if silent else "said"
+        if root.find("Hangup") is not None:  # one more silence ends the call
+            entry["outcome"] = "final prompt"
+    elif root.find("Hangup") is not None:
+        entry.update(event="goodbye", outcome="silence" if silent else "wrong keys" if key else "done")
+    else:
+        redirect = root.findtext("Redirect") or ""
+        entry["event"] = "closed" if "b=1" in urlsplit(redirect).query else "lost"
+    return entry
+
+
+def _start() -> None:
+    g.calllog_started = time.perf_counter()
+
+
+def _record(response: Response, tz: dt.tzinfo) -> Response:
+    if not request.path.startswith(PREFIX):
+        return response
+    started = g.get("calllog_started")
+    # Real time, not the line's clock (which testers may freeze): staff count calls by local hour.
+    entry = {"time": dt.datetime.now(tz).isoformat(timespec="milliseconds")}
+    try:
+        # A body over the limit is never parsed, not even to log it.
+        form = request.values if response.status_code != 413 else {}
+        body = response.get_data() if response.mimetype == "text/xml" else None
+        entry["call"] = form.get("CallSid")
+        entry["caller"] = masked(form.get("From"))
+        entry.update(describe(request.path, request.query_string.decode("latin-1"), form,
+                              response.status_code, body))
+    except Exception:  # the log must never cost the caller an answer
+        log.exception("could not describe %s for the call log", request.path)
+        entry["event"] = "unknown"
+    entry["status"] = response.status_code
+    entry["ms"] = round((time.perf_counter() - started) * 1000, 2) if started else None
+    sys.stdout.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    if not app.config.get("CALL_LOG", True):
+        return
+    # First of the before-request hooks, so the latency covers the signature check too.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
+    menu = app.extensions.get("ivr.menu")
+    tz = getattr(menu, "timezone", None) or dt.timezone.utc
+    app.after_request(lambda response: _record(response, tz))

@@ -1,0 +1,94 @@
+"""One JSON line per webhook request, from which staff can tell what each caller did."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from ivr import calllog, create_app
+
+CALLER = "+358401234567"
+
+
+def lines(capsys):
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def call(client, url, **form):
+    return client.post(url, data={"CallSid": "CA42", "From": CALLER, **form})
+
+
+def test_each_request_writes_one_line_with_who_where_what_and_how_fast(client, capsys):
+    """Time, call id, masked caller, language, node, key, event and latency, as JSON on stdout."""
+    call(client, "/voice/choose", Digits="3")
+    [entry] = lines(capsys)
+    assert entry.keys() == {"time", "call", "caller", "lang", "node", "key", "event", "outcome", "status", "ms"}
+    assert (entry["call"], entry["lang"], entry["node"], entry["key"], entry["event"]) == (
+        "CA42", "en", "services", "3", "said")
+    assert entry["status"] == 200 and isinstance(entry["ms"], float) and entry["ms"] >= 0
+    when = dt.datetime.fromisoformat(entry["time"])
+    assert when.utcoffset() in (dt.timedelta(hours=2), dt.timedelta(hours=3)), "Helsinki time, for staff"
+
+
+def test_the_callers_number_is_never_written_whole(client, capsys):
+    call(client, "/voice")
+    out = capsys.readouterr().out
+    assert CALLER not in out and "401234567" not in out and "1234" not in out
+    assert json.loads(out)["caller"] == "+358...67"
+
+
+@pytest.mark.parametrize("number, shown", [
+    ("+358401234567", "+358...67"),
+    ("+46701234589", "+46...89"),
+    ("anonymous", "hidden"),
+    ("client:alice", "hidden"),
+    ("0401234567", "hidden"),  # no country code: cannot be trimmed safely
+    ("", None),
+    (None, None),
+])
+def test_masked(number, shown):
+    assert calllog.masked(number) == shown
+
+
+@pytest.mark.parametrize("url, form, expected", [
+    ("/voice", {}, (None, "languages", None, "said", None)),
+    ("/voice?s=1", {}, (None, "languages", None, "silence", None)),
+    ("/voice/choose", {"Digits": "#"}, (None, "languages", "#", "wrong key", None)),
+    ("/voice/en/services/key", {"Digits": "5"}, ("en", "reception_centre", "5", "said", None)),
+    ("/voice/en/services/key", {"Digits": "*"}, ("en", "services", "*", "said", None)),
+    ("/voice/en/migri/key", {"Digits": "0"}, ("en", "services", "0", "said", None)),
+    ("/voice/en/services/key", {"Digits": "8"}, ("en", "services", "8", "wrong key", None)),
+    ("/voice/en/services/key?w=2", {"Digits": "8"}, ("en", "services", "8", "goodbye", "wrong keys")),
+    ("/voice/en/services?s=1&b=1", {}, ("en", "services", None, "silence", None)),
+    ("/voice/en/services?s=2&b=1", {}, ("en", "services", None, "silence", "final prompt")),
+    ("/voice/en/services?s=3&b=1", {}, ("en", "services", None, "goodbye", "silence")),
+    ("/voice/en/reception_centre/key", {"Digits": "1"}, ("en", "duty", "1", "dialled", None)),
+    ("/voice/en/duty/dialled", {"DialCallStatus": "busy"}, ("en", "duty", None, "transfer", "busy")),
+    ("/voice/fi/duty/dialled", {"DialCallStatus": "completed"}, ("fi", "duty", None, "transfer", "completed")),
+    ("/voice/status", {"CallStatus": "completed"}, (None, None, None, "hung up", "completed")),
+    ("/voice/xx/nowhere", {}, ("xx", "nowhere", None, "lost", None)),
+    ("/voice/fallback", {}, (None, None, None, "fallback", None)),
+])
+def test_events(client, capsys, url, form, expected):
+    """Each kind of step is named: said, silence, wrong key, dialled, transfer outcome, goodbye, hung up."""
+    call(client, url, **form)
+    [entry] = lines(capsys)
+    assert (entry["lang"], entry["node"], entry["key"], entry["event"], entry["outcome"]) == expected
+
+
+def test_a_transfer_asked_outside_hours_is_logged_as_closed(client, clock, capsys):
+    clock.set("2026-12-24T10:00")
+    call(client, "/voice/en/reception_centre/key", Digits="1")
+    [entry] = lines(capsys)
+    assert (entry["lang"], entry["event"]) == ("en", "closed")
+
+
+def test_refused_and_oversized_requests_are_logged_and_other_paths_are_not(clock, capsys):
+    app = create_app({"AUTH_TOKEN": "test-token", "CLOCK": clock}, environ={})
+    client = app.test_client()
+    assert client.post("/voice", data={"CallSid": "CA1"}).status_code == 403
+    assert client.post("/voice", data={"CallSid": "CA1", "x": "y" * 70_000}).status_code == 413
+    assert client.get("/healthz").status_code == 200
+    refused, large = lines(capsys)
+    assert (refused["event"], refused["status"], refused["call"]) == ("refused", 403, "CA1")
+    assert (large["event"], large["status"], large["call"]) == ("too large", 413, None)
