@@ -19,6 +19,10 @@ SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 # Draft 7: the draft common YAML editor extensions validate with (newer ones only get a warning there).
 _VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
 _SCALARS = yaml.constructor.SafeConstructor()
+# libyaml composes about three times faster; its error messages differ, so a text it
+# refuses is composed again by the pure-Python loader to report the usual message.
+_STR = "tag:yaml.org,2002:str"
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path = tuple  # a path of keys and indexes into the data, () is the root
 
@@ -43,7 +47,10 @@ class Source:
         self.keys: dict[Path, tuple[int, int]] = {}
         self.duplicates: list[Problem] = []
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            try:
+                node = yaml.compose(text, Loader=_FAST_LOADER)
+            except yaml.YAMLError:
+                node = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             what = exc.problem or exc.context or "not valid YAML"
@@ -77,6 +84,8 @@ class Source:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self._build(item, path + (index,)) for index, item in enumerate(node.value)]
+        if node.tag == _STR:  # most of a menu; the value is the text itself
+            return node.value
         if node.tag.endswith((":timestamp", ":null")):
             return None if node.tag.endswith(":null") else node.value
         return _SCALARS.construct_object(node)

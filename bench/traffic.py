@@ -1,0 +1,48 @@
+"""Twilio-like webhook requests across the menu's real paths, signed as Twilio signs them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from twilio.request_validator import RequestValidator
+
+from ivr.menu import BACK_KEY, LANGUAGE_KEY, REPEAT_KEY, Menu
+
+WRONG_KEY = "#"  # never a menu option
+
+
+def twilio_form(call: int, **extra: str) -> dict[str, str]:
+    """The fields Twilio posts with every voice webhook (made-up account, call and numbers)."""
+    return {
+        "AccountSid": "AC" + "0" * 32, "ApiVersion": "2010-04-01", "CallSid": f"CA{call:032x}",
+        "CallStatus": "in-progress", "Direction": "inbound", "From": "+358401234567",
+        "To": "+358861550000", "Caller": "+358401234567", "Called": "+358861550000",
+        "FromCountry": "FI", "ToCountry": "FI", **extra,
+    }
+
+
+def paths(menu: Menu) -> list[tuple[str, dict[str, str]]]:
+    """(path, extra form fields): the language menu, every node in every language, every key."""
+    out: list[tuple[str, dict[str, str]]] = [("/voice", {}), ("/voice?s=1", {})]
+    out += [("/voice/choose", {"Digits": lang.key}) for lang in menu.languages]
+    for lang in menu.languages:
+        for node in menu.nodes.values():
+            base = f"/voice/{lang.code}/{node.id}"
+            if node.kind == "transfer":
+                out += [(base + "/dialled", {"DialCallStatus": s}) for s in ("busy", "completed")]
+                continue
+            out += [(base, {}), (base + "?s=1&b=1", {})]
+            keys = [*node.options, REPEAT_KEY, BACK_KEY, LANGUAGE_KEY, WRONG_KEY]
+            out += [(base + "/key", {"Digits": key}) for key in keys]
+    return out
+
+
+def signed_lines(menu: Menu, base_url: str, token: str) -> list[str]:
+    """One line per request for bench/signed.lua: path, signature, body, tab-separated."""
+    validator = RequestValidator(token)
+    lines = []
+    for call, (path, extra) in enumerate(paths(menu)):
+        form = twilio_form(call, **extra)
+        signature = validator.compute_signature(base_url + path, form)
+        lines.append(f"{path}\t{signature}\t{urlencode(form)}")
+    return lines
