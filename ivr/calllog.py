@@ -8,12 +8,13 @@ caller's number is never written whole: its country code and last two digits.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import html
 import json
 import logging
 import re
 import sys
 import time
-import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
 import phonenumbers
@@ -27,6 +28,7 @@ REFUSED = {403: "refused", 404: "not found", 405: "not found", 413: "too large"}
 log = logging.getLogger(__name__)
 
 
+@functools.lru_cache(maxsize=4096)  # a call's requests all carry the same number
 def masked(number: str | None) -> str | None:
     """'+358401234567' -> '+358...67'; anything that is not a phone number is 'hidden'."""
     if not number:
@@ -54,6 +56,18 @@ def _count(query: str, name: str) -> int:
     return int(value) if value.isdigit() and len(value) < 4 else 0
 
 
+# The answers are the twilio library's own rendering: plain tags, attributes in double quotes.
+# Regular expressions read them about ten times faster than an XML parser.
+def _attr(answer: str, tag: str, name: str) -> str | None:
+    match = re.search(rf'<{tag}\b[^>]*?\s{name}="([^"]*)"', answer)
+    return html.unescape(match[1]) if match else None
+
+
+def _text(answer: str, tag: str) -> str | None:
+    match = re.search(rf"<{tag}\b[^>]*>([^<]*)</{tag}>", answer)
+    return html.unescape(match[1]) if match else None
+
+
 def describe(path: str, query: str, form, status: int, body: bytes | None) -> dict:
     """What happened at this request: {lang, node, key, event, outcome}."""
     lang, node = _place(path)
@@ -71,26 +85,27 @@ def describe(path: str, query: str, form, status: int, body: bytes | None) -> di
     if path.endswith("/dialled"):
         entry.update(event="transfer", outcome=form.get("DialCallStatus") or "none")
         return entry
-    root = ET.fromstring(body or b"<Response/>")
-    gather, dial = root.find("Gather"), root.find("Dial")
+    answer = (body or b"").decode("utf-8", "replace")
+    gather, dial = _attr(answer, "Gather", "action"), _attr(answer, "Dial", "action")
     keyed = path.endswith("/key") or path == PREFIX + "/choose"
     silent = (keyed and key is None) or _count(query, "s") > 0
+    hangs_up = "<Hangup" in answer
     if dial is not None:
-        entry["lang"], entry["node"] = _place(dial.get("action"))
+        entry["lang"], entry["node"] = _place(dial)
         entry["event"] = "dialled"
     elif gather is not None:
-        action = gather.get("action")
-        entry["lang"], entry["node"] = _place(action) if _place(action)[1] else (lang, node)
-        if key is not None and _count(urlsplit(action).query, "w") > _count(query, "w"):
+        if _place(gather)[1]:
+            entry["lang"], entry["node"] = _place(gather)
+        if key is not None and _count(urlsplit(gather).query, "w") > _count(query, "w"):
             entry["event"] = "wrong key"
         else:
             entry["event"] = "silence" if silent else "said"
-        if root.find("Hangup") is not None:  # one more silence ends the call
+        if hangs_up:  # one more silence ends the call
             entry["outcome"] = "final prompt"
-    elif root.find("Hangup") is not None:
+    elif hangs_up:
         entry.update(event="goodbye", outcome="silence" if silent else "wrong keys" if key else "done")
     else:
-        redirect = root.findtext("Redirect") or ""
+        redirect = _text(answer, "Redirect") or ""
         entry["event"] = "closed" if "b=1" in urlsplit(redirect).query else "lost"
     return entry
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 
 from flask import Flask, abort, current_app, request
@@ -27,10 +28,22 @@ def check_signature() -> None:
     signature = request.headers.get(SIGNATURE_HEADER, "")
     algorithm = get_signature_algorithm(request.headers.get("X-Twilio-Webhooks-Signature-Settings"))
     params = request.form if request.method == "POST" else {}
-    if not signature or not RequestValidator(token).validate(signed_url(), params, signature, algorithm):
+    if not signature or not _valid(RequestValidator(token), signed_url(), params, signature, algorithm):
         log.warning("refused %s %s: %s signature", request.method, request.path,
                     "bad" if signature else "no")
         abort(403)
+
+
+def _valid(validator: RequestValidator, url: str, params, signature: str, algorithm: str) -> bool:
+    """The library's check, but first the one signature almost every request carries: for the URL as
+    requested. `validate` always computes two (with and without the port); this halves the usual cost."""
+    try:
+        computed = validator.compute_signature(url, params, algorithm).encode()
+        if hmac.compare_digest(computed, signature.encode("utf-8", "replace")):
+            return True
+    except ValueError:  # an algorithm the library does not know: let it refuse and log
+        pass
+    return validator.validate(url, params, signature, algorithm)
 
 
 def refuse_oversized() -> None:
