@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import PathConverter
 
 from . import audio, audio_views, calllog, fallback, hours, live, menu, security, views, webphone
 from .errors import ConfigError, MenuError
@@ -15,6 +16,13 @@ from .errors import ConfigError, MenuError
 __all__ = ["create_app", "ConfigError", "MenuError"]
 
 MAX_BODY_BYTES = 64 * 1024  # Twilio's requests are a few kilobytes
+
+
+class AnyPath(PathConverter):
+    """Werkzeug's path, but also across newlines (%0A) and slashes in a row."""
+
+    regex = "(?s:.+?)"
+    part_isolating = False
 
 
 def settings(environ: Mapping[str, str] | None = None) -> dict:
@@ -58,6 +66,10 @@ def create_app(test_config: Mapping | None = None, environ: Mapping[str, str] | 
     # One proxy (or tunnel) in front: honour its X-Forwarded-Proto/Host for the signed URL.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
     security.init_app(app)
+    # No 404 or redirect under /voice: "/voice/" typed into the console answers like "/voice",
+    # and a stray URL (double slashes, a newline) gets the line's own answer.
+    app.url_map.strict_slashes = app.url_map.merge_slashes = False
+    app.url_map.converters["path"] = AnyPath
     app.register_blueprint(views.bp)
     app.register_blueprint(audio_views.bp)
     if app.config["SIMULATOR"]:

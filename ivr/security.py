@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from urllib.parse import quote
 
 from flask import Flask, abort, current_app, request
 from twilio.request_validator import SIGNATURE_HEADER, RequestValidator, get_signature_algorithm
@@ -14,10 +15,17 @@ log = logging.getLogger(__name__)
 def signed_url() -> str:
     """The URL Twilio requested: behind a proxy or tunnel, the public one it signed."""
     public = current_app.config.get("PUBLIC_URL")
-    if not public:
-        return request.url
+    base = public.rstrip("/") if public else request.host_url.rstrip("/")
+    return base + _as_sent()
+
+
+def _as_sent() -> str:
+    """Path and query with their percent-escapes as sent, which Twilio signs (request.url decodes them)."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    if raw.startswith("/"):
+        return raw
     query = request.query_string.decode("latin-1")
-    return public.rstrip("/") + request.path + (f"?{query}" if query else "")
+    return quote(request.path, safe="/:@!$&'()*+,;=~") + (f"?{query}" if query else "")
 
 
 def check_signature() -> None:
