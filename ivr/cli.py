@@ -8,7 +8,7 @@ import sys
 
 from . import audio, audio_cli
 from . import menu as menus
-from . import golden, graph, script, simulator, timetable
+from . import golden, graph, script, simulator, stats, timetable
 from .errors import ConfigError, MenuError
 
 
@@ -80,7 +80,7 @@ def register_validate(commands) -> None:
 # Each command adds its own subparser, with set_defaults(func=...) returning an exit code.
 REGISTRARS = [
     register_serve, register_validate, script.register, timetable.register, graph.register,
-    simulator.register, golden.register, audio_cli.register,
+    simulator.register, golden.register, audio_cli.register, stats.register,
 ]
 
 
