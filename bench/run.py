@@ -78,9 +78,9 @@ class Server:
             if self.proc.poll() is not None:
                 sys.exit(f"{self.name}: gunicorn exited; see {self.log}")
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/voice/status", timeout=1)
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
             except urllib.error.HTTPError:
-                return  # it answers (403 or 405): up
+                return  # it answers (the bare app has no /healthz): up
             except OSError:
                 time.sleep(0.2)
             else:

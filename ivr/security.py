@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 def signed_url() -> str:
     """The URL Twilio requested: behind a proxy or tunnel, the public one it signed."""
     public = current_app.config.get("PUBLIC_URL")
-    base = public.rstrip("/") if public else request.host_url.rstrip("/")
+    # The Host header as sent (host_url would turn a punycode name into Unicode, and costs more).
+    base = public.rstrip("/") if public else f"{request.scheme}://{request.host}"
     return base + _as_sent()
 
 
