@@ -28,11 +28,17 @@ REFUSED = {403: "refused", 404: "not found", 405: "not found", 413: "too large"}
 log = logging.getLogger(__name__)
 
 
-@functools.lru_cache(maxsize=4096)  # a call's requests all carry the same number
 def masked(number: str | None) -> str | None:
     """'+358401234567' -> '+358...67'; anything that is not a phone number is 'hidden'."""
     if not number:
         return None
+    if len(number) > 32:  # no phone number is that long; and keep the cache small
+        return "hidden"
+    return _masked(number)
+
+
+@functools.lru_cache(maxsize=4096)  # a call's requests all carry the same number
+def _masked(number: str) -> str:
     try:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
@@ -68,6 +74,11 @@ def _text(answer: str, tag: str) -> str | None:
     return html.unescape(match[1]) if match else None
 
 
+def _short(value: str | None) -> str | None:
+    """A field Twilio fills with a short token; anyone else's is cut, so a line stays a line."""
+    return value[:64] if value else value
+
+
 def describe(path: str, query: str, form, status: int, body: bytes | None) -> dict:
     """What happened at this request: {lang, node, key, event, outcome}."""
     lang, node = _place(path)
@@ -77,13 +88,13 @@ def describe(path: str, query: str, form, status: int, body: bytes | None) -> di
         entry["event"] = REFUSED.get(status, "error")
         return entry
     if path == PREFIX + "/status":
-        entry.update(event="hung up", outcome=form.get("CallStatus"))
+        entry.update(event="hung up", outcome=_short(form.get("CallStatus")))
         return entry
     if path == PREFIX + "/fallback":
         entry["event"] = "fallback"
         return entry
     if path.endswith("/dialled"):
-        entry.update(event="transfer", outcome=form.get("DialCallStatus") or "none")
+        entry.update(event="transfer", outcome=_short(form.get("DialCallStatus")) or "none")
         return entry
     answer = (body or b"").decode("utf-8", "replace")
     gather, dial = _attr(answer, "Gather", "action"), _attr(answer, "Dial", "action")
@@ -124,7 +135,7 @@ def _record(response: Response, tz: dt.tzinfo) -> Response:
         # A body over the limit is never parsed, not even to log it.
         form = request.values if response.status_code != 413 else {}
         body = response.get_data() if response.mimetype == "text/xml" else None
-        entry["call"] = form.get("CallSid")
+        entry["call"] = _short(form.get("CallSid"))
         entry["caller"] = masked(form.get("From"))
         entry.update(describe(request.path, request.query_string.decode("latin-1"), form,
                               response.status_code, body))
@@ -133,8 +144,11 @@ def _record(response: Response, tz: dt.tzinfo) -> Response:
         entry["event"] = "unknown"
     entry["status"] = response.status_code
     entry["ms"] = round((time.perf_counter() - started) * 1000, 2) if started else None
-    sys.stdout.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+    try:  # one write of ASCII: lines from several workers never interleave
+        sys.stdout.write(json.dumps(entry) + "\n")
+        sys.stdout.flush()
+    except (OSError, ValueError):  # stdout closed or gone: the caller still gets the answer
+        pass
     return response
 
 

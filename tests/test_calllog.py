@@ -92,3 +92,16 @@ def test_refused_and_oversized_requests_are_logged_and_other_paths_are_not(clock
     refused, large = lines(capsys)
     assert (refused["event"], refused["status"], refused["call"]) == ("refused", 403, "CA1")
     assert (large["event"], large["status"], large["call"]) == ("too large", 413, None)
+
+
+def test_huge_or_odd_fields_stay_short_and_a_closed_stdout_costs_no_answer(client, capsys, monkeypatch):
+    call(client, "/voice/status", CallSid="CA" + "x" * 5000, From="+358" + "4" * 5000, CallStatus="é" * 500)
+    [entry] = lines(capsys)
+    assert entry["call"] == "CA" + "x" * 62 and entry["caller"] == "hidden" and entry["outcome"] == "é" * 64
+
+    class Closed:
+        def write(self, text):
+            raise ValueError("I/O operation on closed file")
+
+    monkeypatch.setattr("sys.stdout", Closed())
+    assert call(client, "/voice/choose", Digits="3").status_code == 200
