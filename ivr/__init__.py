@@ -59,7 +59,9 @@ def create_app(test_config: Mapping | None = None, environ: Mapping[str, str] | 
         app.extensions["ivr.live"] = watch
         loaded = watch.menu
     app.extensions["ivr.menu"] = loaded  # the menu at start-up; views.current_menu() is the live one
-    app.extensions["ivr.audio"] = audio.Library(app.config["AUDIO"])
+    library = app.extensions["ivr.audio"] = audio.Library(app.config["AUDIO"])
+    app.before_request(library.begin_request)
+    app.teardown_request(library.end_request)
     app.extensions["ivr.clock"] = app.config.get("CLOCK") or hours.clock(
         loaded.timezone, {"IVR_NOW": app.config["NOW"] or ""}
     )

@@ -20,6 +20,7 @@ import logging
 import pathlib
 import re
 import struct
+import threading
 
 import yaml
 
@@ -76,6 +77,14 @@ class Library:
         self.root = pathlib.Path(root)
         self._cache: dict[str, tuple[tuple, dict[str, Recording]]] = {}
         self._statuses: dict[str, tuple[Menu, dict, Status]] = {}  # asked on every call: kept until either changes
+        self._request = threading.local()
+
+    def begin_request(self) -> None:
+        """A webhook request starts: look at each manifest once in it, not at each of its dozen prompts."""
+        self._request.seen = {}
+
+    def end_request(self, _exc: BaseException | None = None) -> None:
+        self._request.seen = None
 
     def folder(self, code: str) -> pathlib.Path:
         if not LANG_CODE.match(code):
@@ -83,6 +92,14 @@ class Library:
         return self.root / code
 
     def recordings(self, code: str) -> dict[str, Recording]:
+        seen = getattr(self._request, "seen", None)
+        if seen is None:
+            return self._recordings(code)
+        if code not in seen:
+            seen[code] = self._recordings(code)
+        return seen[code]
+
+    def _recordings(self, code: str) -> dict[str, Recording]:
         manifest = self.folder(code) / MANIFEST
         try:
             stat = manifest.stat()

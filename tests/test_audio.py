@@ -343,3 +343,21 @@ def test_the_call_script_leaves_out_languages_that_play_recordings(capsys, monke
     assert cli.main(["script", "--lang", "fa"]) == 1
     assert capsys.readouterr().err == ("ivr script: 'fa' has no voice, so nothing is said: its recordings are "
                                        "listed by `ivr audio status --lang fa`\n")
+
+
+def test_a_request_looks_at_each_manifest_once_and_the_next_one_sees_a_change(tmp_path, clock, monkeypatch):
+    """An answer asks about a dozen prompts: the manifest is looked at once per request, not per prompt."""
+    app, menu = small_app(tmp_path, clock)
+    en = menu.language("en")
+    record(tmp_path / "en", audio.needed(menu, en)["top.say"])
+    library = app.extensions["ivr.audio"]
+    looked = []
+    real = library._recordings
+    monkeypatch.setattr(library, "_recordings", lambda code: looked.append(code) or real(code))
+    client = app.test_client()
+    assert [url.split("?")[0] for url in plays(post(client, "/voice/en/top"))] == ["/audio/en/top.say.wav"]
+    assert looked.count("en") == 1
+    (tmp_path / "en" / "top.say.wav").unlink()
+    assert plays(post(client, "/voice/en/top")) == [], "the next request sees the change"
+    assert looked.count("en") == 2
+    assert library.recordings("en") is not None and looked.count("en") == 3, "outside a request: every time"
