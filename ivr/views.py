@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, Response, current_app, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
-from . import security
+from . import fallback, security
 from .call import MAX_SILENCES, MAX_WRONG, Line, Step
 
 log = logging.getLogger(__name__)
@@ -115,4 +115,8 @@ def failed(exc: Exception):
     if getattr(exc, "code", None) is not None:  # 403 and friends are answers, not failures
         return exc
     log.exception("webhook %s failed", request.path)
-    return xml(line().apology(retry=request.path != url_for("voice.voice")))
+    try:
+        return xml(line().apology(retry=request.path != url_for("voice.voice")))
+    except Exception:  # the flow itself is broken: the static answer needs nothing of it
+        log.exception("apology failed too; answering with the fallback")
+        return Response(fallback.ANSWER, mimetype="text/xml")
