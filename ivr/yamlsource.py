@@ -121,7 +121,11 @@ class Source:
             hint = f"did you mean {close!r}?" if close else f"allowed here: {allowed}"
             return self.at(path + (key,), f"unknown key {key!r} in {where}: {hint}", key=True)
         if kind == "required":
-            return self.at(path, f"{where} is missing {_missing(error)!r}: add it")
+            missing = _missing(error)
+            typo = difflib.get_close_matches(missing, [str(k) for k in error.instance], n=1)
+            if typo:  # a misspelt required key: name the typo, not only what is missing
+                return self.at(path + (typo[0],), f"unknown key {typo[0]!r} in {where}: did you mean {missing!r}?", key=True)
+            return self.at(path, f"{where} is missing {missing!r}: add it")
         if kind == "type":
             return self.at(path, f"{where} should be {_a(error.validator_value)}, not {_a(_json_type(error.instance))}")
         if kind == "enum":

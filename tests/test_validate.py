@@ -105,6 +105,8 @@ CASES = [
     # the schema
     ("misspelled key", "    say:\n      fi: Tervetuloa.", "    sya:\n      fi: Tervetuloa.",
      "menus/x.yaml:26:5: unknown key 'sya' in nodes.top: did you mean 'say'?"),
+    ("misspelled type of a node", "    type: page", "    tpye: page",
+     "menus/x.yaml:33:5: unknown key 'tpye' in nodes.info: did you mean 'type'?"),
     ("misspelled language field", "voice: Polly.Amy-Neural", "vioce: Polly.Amy-Neural",
      "menus/x.yaml:14:5: unknown key 'vioce' in languages[1]: did you mean 'voice'?"),
     ("missing field", "name: Test line\n", "",
