@@ -62,6 +62,7 @@ def create_app(test_config: Mapping | None = None, environ: Mapping[str, str] | 
     library = app.extensions["ivr.audio"] = audio.Library(app.config["AUDIO"])
     app.before_request(library.begin_request)
     app.teardown_request(library.end_request)
+    library.offered(loaded)  # read the manifests now, not in a caller's first request
     app.extensions["ivr.clock"] = app.config.get("CLOCK") or hours.clock(
         loaded.timezone, {"IVR_NOW": app.config["NOW"] or ""}
     )

@@ -97,7 +97,11 @@ def load(code: str, locale_name: str | None = None) -> Phrases:
     buf = io.BytesIO()
     write_mo(buf, catalog)
     buf.seek(0)
-    return Phrases(code, Translations(fp=buf), locale)
+    loaded = Phrases(code, Translations(fp=buf), locale)
+    # Babel reads its locale data on first use: do it now, at start-up (before gunicorn
+    # forks, so workers share it), not during a caller's first request in this language.
+    loaded.day(dt.date(2026, 1, 5)), loaded.time(dt.time(8)), loaded.weekday(0)
+    return loaded
 
 
 ALL = (
