@@ -164,6 +164,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(changed)} transcript(s) differ: {', '.join(changed)}. "
               "If the change is intended, record them again: ivr golden --record")
         return 1
+    if not args.record:
+        print(f"{len(calls)} scenario(s): every transcript is as recorded")
     return 0
 
 
