@@ -14,6 +14,7 @@ from collections.abc import Callable
 from twilio.twiml.voice_response import VoiceResponse
 
 from . import audio, speech, twiml
+from .answers import ANSWERS, Rendered
 from . import phrases as P
 from .menu import BACK_KEY, LANGUAGE_KEY, REPEAT_KEY, SLOW_KEY, Language, Menu, Node
 
@@ -22,6 +23,7 @@ MAX_WRONG = 3  # wrong keys in a row, then goodbye
 DIAL_FAILED = {"busy", "no-answer", "failed", "canceled"}
 
 Urls = Callable[..., str]
+Answer = VoiceResponse | Rendered  # str() of either is the TwiML
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Line:
     urls: Urls
     now: dt.datetime
     audio: audio.Library | None = None
+    mount: str = ""  # where the app is mounted: the URLs in an answer depend on it
 
     def say(self, parent, lang: Language, what: speech.Speech, slow: bool = False) -> None:
         twiml.say(parent, lang, what, self._player(lang, slow), slow)
@@ -61,6 +64,12 @@ class Line:
 
         return play
 
+    def _kept(self, langs: tuple[Language, ...], key: tuple, render: Callable[[], VoiceResponse]) -> Rendered:
+        """An answer that depends only on the menu, the recordings of `langs` and `key`, rendered once
+        (see answers.py). Never for anything read from the clock."""
+        recordings = tuple(self.audio.recordings(lang.code) for lang in langs) if self.audio else (None,)
+        return ANSWERS.get((self.menu, self.urls, *recordings), (self.mount, *key), render)
+
     def offered(self) -> tuple[Language, ...]:
         """Voiced languages, and those served from recordings once every prompt is recorded."""
         if self.audio is None:
@@ -78,7 +87,10 @@ class Line:
     def _group(self, first: str) -> list[Language]:
         return [lang for lang in self.offered() if len(lang.key) > 1 and lang.key[0] == first]
 
-    def languages(self, step: Step = Step()) -> VoiceResponse:
+    def languages(self, step: Step = Step()) -> Rendered:
+        return self._kept(self.menu.languages, ("languages", step), lambda: self._languages(step))
+
+    def _languages(self, step: Step) -> VoiceResponse:
         response = VoiceResponse()
         if step.silent >= MAX_SILENCES or step.wrong >= MAX_WRONG:
             return self._goodbye_all(response)
@@ -91,7 +103,7 @@ class Line:
         response.redirect(self.urls("voice", **dict(here, s=step.silent + 1)), method="POST")
         return response
 
-    def choose(self, digits: str | None, step: Step) -> VoiceResponse:
+    def choose(self, digits: str | None, step: Step) -> Answer:
         if not digits:
             return self.languages(dataclasses.replace(step, silent=step.silent + 1, brief=False))
         key = step.group + digits
@@ -109,9 +121,13 @@ class Line:
 
     # Menus and pages ---------------------------------------------------
 
-    def node(self, lang: Language, node: Node, step: Step = Step(), notice: speech.Speech = ()) -> VoiceResponse:
+    def node(self, lang: Language, node: Node, step: Step = Step(), notice: speech.Speech = ()) -> Answer:
         if node.kind == "transfer":
-            return self.transfer(lang, node)
+            return self.transfer(lang, node)  # says when it opens next: read from the clock, never kept
+        return self._kept((lang,), ("node", lang.code, node.id, step, notice),
+                          lambda: self._node(lang, node, step, notice))
+
+    def _node(self, lang: Language, node: Node, step: Step, notice: speech.Speech) -> VoiceResponse:
         response = VoiceResponse()
         if step.silent >= MAX_SILENCES or step.wrong >= MAX_WRONG:
             return self.goodbye(lang, response)
@@ -137,7 +153,7 @@ class Line:
         response.redirect(self.urls("node", s=step.silent + 1, w=step.wrong, b=1, **params), method="POST")
         return response
 
-    def key(self, lang: Language, node: Node, digits: str | None, step: Step) -> VoiceResponse:
+    def key(self, lang: Language, node: Node, digits: str | None, step: Step) -> Answer:
         if not digits:
             return self.node(lang, node, Step(step.silent + 1, step.wrong, True))
         if digits == REPEAT_KEY:
@@ -154,7 +170,7 @@ class Line:
         wrong = speech.phrase(self.menu, lang, P.NOT_IN_MENU)
         return self.node(lang, node, Step(0, step.wrong + 1, True), notice=wrong)
 
-    def back(self, lang: Language, node: Node) -> VoiceResponse:
+    def back(self, lang: Language, node: Node) -> Answer:
         if node.parent is None:
             return self.languages()
         return self.node(lang, self.menu.nodes[node.parent])

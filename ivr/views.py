@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, current_app, request, url_for
-from twilio.twiml.voice_response import VoiceResponse
 
 from . import fallback, security
-from .call import MAX_SILENCES, MAX_WRONG, Line, Step
+from .call import MAX_SILENCES, MAX_WRONG, Answer, Line, Step
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -17,7 +16,7 @@ KEYS = set("0123456789*#")
 METHODS = ["GET", "POST"]
 
 
-def xml(response: VoiceResponse) -> Response:
+def xml(response: Answer) -> Response:
     return Response(str(response), mimetype="text/xml")
 
 
@@ -34,7 +33,8 @@ def current_menu():
 
 
 def line() -> Line:
-    return Line(current_menu(), urls, current_app.extensions["ivr.clock"](), current_app.extensions.get("ivr.audio"))
+    return Line(current_menu(), urls, current_app.extensions["ivr.clock"](), current_app.extensions.get("ivr.audio"),
+                request.script_root)
 
 
 def step() -> Step:
