@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import os
 import pathlib
 import re
 import struct
@@ -36,6 +37,7 @@ LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
 RATES = (8000, 16000)  # phone lines: 8 kHz (or 16 kHz) mono
 FORMATS = {1: "16-bit PCM", 7: "mu-law", 6: "A-law"}
 
+MAX_NAMES = 64  # language folders whose names are remembered (a menu has about ten languages)
 NONE: dict = {}  # a language with no recordings (one object, so caches can compare it; never changed)
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,7 @@ class Library:
         self._cache: dict[str, tuple[tuple, dict[str, Recording]]] = {}
         self._statuses: dict[str, tuple[Menu, dict, Status]] = {}  # asked on every call: kept until either changes
         self._request = threading.local()
+        self._names: dict[str, tuple[str, str]] = {}  # code -> its manifest's and folder's names
 
     def begin_request(self) -> None:
         """A webhook request starts: look at each manifest once in it, not at each of its dozen prompts."""
@@ -100,16 +103,22 @@ class Library:
         return seen[code]
 
     def _recordings(self, code: str) -> dict[str, Recording]:
-        manifest = self.folder(code) / MANIFEST
+        # os.stat of names made once: pathlib's joining cost more than the system calls themselves.
+        names = self._names.get(code)
+        if names is None:
+            folder_path = self.folder(code)
+            names = (str(folder_path / MANIFEST), str(folder_path))
+            if len(self._names) < MAX_NAMES:  # codes come from URLs too: keep the dict small
+                self._names[code] = names
         try:
-            stat = manifest.stat()
-            folder = manifest.parent.stat()  # a file added or removed changes the folder's time
+            stat = os.stat(names[0])
+            folder = os.stat(names[1])  # a file added or removed changes the folder's time
         except (OSError, ValueError):
             return NONE
         stamp = (stat.st_mtime_ns, stat.st_size, folder.st_mtime_ns)
         cached = self._cache.get(code)
         if cached is None or cached[0] != stamp:
-            cached = (stamp, read_manifest(manifest))
+            cached = (stamp, read_manifest(pathlib.Path(names[0])))
             self._cache[code] = cached
         return cached[1]
 
