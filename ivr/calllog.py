@@ -96,7 +96,15 @@ def describe(path: str, query: str, form, status: int, body: bytes | None) -> di
     if path.endswith("/dialled"):
         entry.update(event="transfer", outcome=_short(form.get("DialCallStatus")) or "none")
         return entry
-    answer = (body or b"").decode("utf-8", "replace")
+    entry.update(_reading(path, query, key, body or b""))
+    return entry
+
+
+@functools.lru_cache(maxsize=1024)  # a menu has a few hundred distinct answers: read each once, not per call
+def _reading(path: str, query: str, key: str | None, body: bytes) -> tuple[tuple[str, str | None], ...]:
+    """What a TwiML answer tells about the request: the fields of `describe` it sets, as (name, value) pairs."""
+    entry: dict[str, str | None] = {}
+    answer = body.decode("utf-8", "replace")
     gather, dial = _attr(answer, "Gather", "action"), _attr(answer, "Dial", "action")
     keyed = path.endswith("/key") or path == PREFIX + "/choose"
     silent = (keyed and key is None) or _count(query, "s") > 0
@@ -118,7 +126,7 @@ def describe(path: str, query: str, form, status: int, body: bytes | None) -> di
     else:
         redirect = _text(answer, "Redirect") or ""
         entry["event"] = "closed" if "b=1" in urlsplit(redirect).query else "lost"
-    return entry
+    return tuple(entry.items())
 
 
 def _start() -> None:
