@@ -43,7 +43,8 @@ def _masked(number: str) -> str:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
         return "hidden"
-    return f"+{parsed.country_code}...{str(parsed.national_number)[-2:]}"
+    # The national significant number keeps leading zeros that the integer form drops.
+    return f"+{parsed.country_code}...{phonenumbers.national_significant_number(parsed)[-2:]}"
 
 
 def _place(url: str | None) -> tuple[str | None, str | None]:

@@ -40,6 +40,7 @@ def test_the_callers_number_is_never_written_whole(client, capsys):
 @pytest.mark.parametrize("number, shown", [
     ("+358401234567", "+358...67"),
     ("+46701234589", "+46...89"),
+    ("+358000000001", "+358...01"),  # two digits even when they start with a zero
     ("anonymous", "hidden"),
     ("client:alice", "hidden"),
     ("0401234567", "hidden"),  # no country code: cannot be trimmed safely
