@@ -43,12 +43,17 @@ def generate(nodes: int = 500, languages: int = 8) -> str:
         items[node_id] = item
     return yaml.safe_dump({
         "name": "Generated menu", "timezone": "Europe/Helsinki", "holidays": "FI", "start": "n0",
-        "languages": [{"code": code, "key": str(k), "name": code, "voice": voice, "locale": locale}
+        "languages": [{"code": code, "key": language_key(k), "name": code, "voice": voice, "locale": locale}
                       for k, (code, voice, locale, _) in enumerate(langs, 1)],
         "schedules": {"duty": {"weekly": {day: "08:00-15:00" for day in
                                           ("monday", "tuesday", "wednesday", "thursday", "friday")}}},
         "nodes": items,
     }, allow_unicode=True, sort_keys=False)
+
+
+def language_key(position: int) -> str:
+    """Keys 1-7, then the second language page behind 8 ("81", "82", ...), as the real menu does."""
+    return str(position) if position < 8 else f"8{position - 7}"
 
 
 @contextlib.contextmanager

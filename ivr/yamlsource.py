@@ -7,6 +7,7 @@ import json
 import pathlib
 import re
 
+import fastjsonschema
 import jsonschema
 import yaml
 from babel.dates import get_day_names
@@ -18,6 +19,9 @@ SCHEMA_PATH = pathlib.Path(__file__).parent / "menu.schema.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 # Draft 7: the draft common YAML editor extensions validate with (newer ones only get a warning there).
 _VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
+# The same schema compiled to Python: about ten times faster on a good menu. Only a menu it
+# refuses goes through jsonschema, which finds every error with the path staff need.
+FAST_CHECK = fastjsonschema.compile(SCHEMA)
 _SCALARS = yaml.constructor.SafeConstructor()
 # libyaml composes about three times faster; its error messages differ, so a text it
 # refuses is composed again by the pure-Python loader to report the usual message.
@@ -101,6 +105,12 @@ class Source:
 
     def schema_problems(self) -> list[Problem]:
         problems = list(self.duplicates)
+        try:
+            FAST_CHECK(self.data)
+        except fastjsonschema.JsonSchemaException:
+            pass
+        else:
+            return problems
         errors = sorted(_VALIDATOR.iter_errors(self.data), key=lambda e: list(map(str, e.absolute_path)))
         # A misspelled key also leaves its right spelling "missing": say the misspelling only.
         guessed = {(tuple(e.absolute_path), _guess(e)) for e in errors if e.validator == "additionalProperties"}
