@@ -12,7 +12,6 @@ from .call import MAX_SILENCES, MAX_WRONG, Answer, Line, Step
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 bp.before_request(security.check_signature)
-KEYS = set("0123456789*#")
 METHODS = ["GET", "POST"]
 
 
