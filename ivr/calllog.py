@@ -85,7 +85,7 @@ def describe(path: str, query: str, form, status: int, body: bytes | None) -> di
     lang, node = _place(path)
     key = (form.get("Digits") or "").strip()[:8] or None
     entry = {"lang": lang, "node": node, "key": key, "event": None, "outcome": None}
-    if status in REFUSED or status >= 400:
+    if status >= 400:
         entry["event"] = REFUSED.get(status, "error")
         return entry
     if path == PREFIX + "/status":
@@ -114,8 +114,9 @@ def _reading(path: str, query: str, key: str | None, body: bytes) -> tuple[tuple
         entry["lang"], entry["node"] = _place(dial)
         entry["event"] = "dialled"
     elif gather is not None:
-        if _place(gather)[1]:
-            entry["lang"], entry["node"] = _place(gather)
+        lang, node = _place(gather)
+        if node:
+            entry["lang"], entry["node"] = lang, node
         if key is not None and _count(urlsplit(gather).query, "w") > _count(query, "w"):
             entry["event"] = "wrong key"
         else:
