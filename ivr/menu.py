@@ -248,8 +248,6 @@ class _Builder:
                 if key == SLOW_KEY and item["type"] == "page":
                     self.error(path + ("options", key), f"key {key} is reserved on a page (it says the page "
                                "again slowly): choose another key", key=True)
-                if key in RESERVED_KEYS:
-                    self.error(path + ("options", key), f"key {key} is reserved ({_reserved_help()}): choose another key", key=True)
                 if target not in raw:
                     self.error(path + ("options", key), f"key {key} leads to {target!r}, which is not a node: {_closest(target, raw)}")
                 elif raw[target]["type"] != "menu" and "label" not in raw[target]:
