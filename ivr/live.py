@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 
 from . import menu as menus
-from .errors import MenuError, Problem
+from .errors import MenuError
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,8 @@ class LiveMenu:
         self._ticks, self._wall = ticks, wall
         self._lock = threading.Lock()
         stat = self._stat()
-        data = self._read()
-        self.menu = menus.loads(_text(data, self.path), menus.shown(self.path))  # a bad file stops the start
+        data = menus.read(self.path)
+        self.menu = menus.loads(menus.decoded(data, self.path), menus.shown(self.path))  # a bad file stops the start
         self.version = Version(hashlib.sha256(data).hexdigest(), self._now())
         self.refused: Refusal | None = None
         self._seen = stat  # the (mtime, size) last looked at, taken or not
@@ -92,7 +92,7 @@ class LiveMenu:
             return  # still being written: look again next time
         self._seen = stat
         try:
-            data = self._read()
+            data = menus.read(self.path)
         except MenuError as exc:
             return self._refuse(None, [str(p) for p in exc.problems])
         sha = hashlib.sha256(data).hexdigest()
@@ -101,7 +101,7 @@ class LiveMenu:
             return
         version = Version(sha, self._now())
         try:
-            loaded = menus.loads(_text(data, self.path), menus.shown(self.path))
+            loaded = menus.loads(menus.decoded(data, self.path), menus.shown(self.path))
         except MenuError as exc:
             return self._refuse(version, [str(p) for p in exc.problems])
         self.menu, self.version, self.refused = loaded, version, None
@@ -122,12 +122,6 @@ class LiveMenu:
             return None
         return stat.st_mtime_ns, stat.st_size
 
-    def _read(self) -> bytes:
-        try:
-            return self.path.read_bytes()
-        except OSError as exc:
-            raise MenuError([Problem(menus.shown(self.path), 1, 1, f"cannot read the menu file: {exc}")]) from None
-
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._wall(), dt.timezone.utc)
 
@@ -141,11 +135,3 @@ class LiveMenu:
                        "problems": list(self.refused.problems)}
         return {"file": self.menu.source, "sha256": self.version.sha256,
                 "loaded_at": self.version.at.isoformat(timespec="seconds"), "refused": refused}
-
-
-def _text(data: bytes, path: pathlib.Path) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise MenuError([Problem(menus.shown(path), 1, 1, f"cannot read the menu file: not UTF-8 text ({exc.reason} "
-                                                          f"at byte {exc.start}): save it as UTF-8")]) from None

@@ -106,11 +106,23 @@ class Menu:
 
 def load(path: str | pathlib.Path = DEFAULT_MENU) -> Menu:
     path = pathlib.Path(path)
+    return loads(decoded(read(path), path), shown(path))
+
+
+def read(path: pathlib.Path) -> bytes:
+    """The menu file's bytes; MenuError when it cannot be read (the live menu hashes these bytes)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MenuError([Problem(str(path), 1, 1, f"cannot read the menu file: {exc}")]) from None
-    return loads(text, shown(path))
+        return path.read_bytes()
+    except OSError as exc:
+        raise MenuError([Problem(shown(path), 1, 1, f"cannot read the menu file: {exc}")]) from None
+
+
+def decoded(data: bytes, path: pathlib.Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MenuError([Problem(shown(path), 1, 1, f"cannot read the menu file: not UTF-8 text ({exc.reason} "
+                                                    f"at byte {exc.start}): save it as UTF-8")]) from None
 
 
 def shown(path: pathlib.Path) -> str:
