@@ -24,7 +24,7 @@ def play(lang: str, prompt: str):
     if path is None:
         abort(404)
     recording = library.recordings(lang)[prompt]
-    data, etag = None, recording.digest
+    data = None
     if request.args.get("slow") == "1":
         data, etag = audio_synth.slowed(path, recording.digest), f"{recording.digest}-slow"
     if data is None:
