@@ -104,12 +104,6 @@ def load(code: str, locale_name: str | None = None) -> Phrases:
     return loaded
 
 
-ALL = (
-    PRESS, REPEAT, BACK, LANGUAGES, SLOW, NOT_IN_MENU, NO_KEY, GOODBYE, NUMBER, NUMBER_AGAIN,
-    OPEN_HOURS, DAY_RANGE, HOLIDAYS_CLOSED, CONNECTING, EMERGENCY, CLOSED_NOW, OPENS_AT,
-    NO_ANSWER, BACK_TO_MENU, LOST,
-)
-
 # Each phrase's short, stable name: its recording is audio/<code>/phrase.<id>.wav.
 ID = {
     PRESS: "press", REPEAT: "repeat", BACK: "back", LANGUAGES: "languages", SLOW: "slow",
@@ -119,3 +113,4 @@ ID = {
     CLOSED_NOW: "closed_now", OPENS_AT: "opens_at", NO_ANSWER: "no_answer",
     BACK_TO_MENU: "back_to_menu", LOST: "lost",
 }
+ALL = tuple(ID)  # every phrase, once: the catalogs must translate each
