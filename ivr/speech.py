@@ -65,7 +65,7 @@ def join(texts: list[str]) -> str:
 
 
 def say(*pieces: Piece | Speech | None) -> Speech:
-    """Flatten pieces into one Speech, a short pause after each sentence-long text."""
+    """Flatten pieces into one Speech, leaving out None and empty texts (pauses are placed by the callers)."""
     out: list[Piece] = []
     for piece in pieces:
         if piece is None or piece == "":
