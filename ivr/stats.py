@@ -38,7 +38,7 @@ class Stats:
         return sum(self.per_day.values())
 
     def latency(self, percent: int) -> float | None:
-        """Nearest-rank percentile of webhook latency, in ms."""
+        """Webhook latency in ms: the median for 50, else the nearest-rank percentile."""
         if not self.latencies:
             return None
         ordered = sorted(self.latencies)
