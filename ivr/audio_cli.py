@@ -7,9 +7,9 @@ import functools
 import os
 import sys
 
+from . import args as shared
 from . import audio, audio_synth
 from . import menu as menus
-from .errors import MenuError
 
 BAR_WIDTH = 30
 
@@ -19,10 +19,8 @@ def _with_menu(command):
 
     @functools.wraps(command)
     def run(args: argparse.Namespace) -> int:
-        try:
-            loaded = menus.load(args.menu or os.environ.get("IVR_MENU") or menus.DEFAULT_MENU)
-        except MenuError as exc:
-            print(exc, file=sys.stderr)
+        loaded = shared.load(args)
+        if loaded is None:
             return 1
         return command(args, loaded, audio.Library(args.audio or os.environ.get("IVR_AUDIO") or audio.AUDIO_DIR))
 
