@@ -123,7 +123,7 @@ class Line:
 
     def node(self, lang: Language, node: Node, step: Step = Step(), notice: speech.Speech = ()) -> Answer:
         if node.kind == "transfer":
-            return self.transfer(lang, node)  # says when it opens next: read from the clock, never kept
+            return self.transfer(lang, node)
         return self._kept((lang,), ("node", lang.code, node.id, step, notice),
                           lambda: self._node(lang, node, step, notice))
 
@@ -177,11 +177,19 @@ class Line:
 
     # The transfer ------------------------------------------------------
 
-    def transfer(self, lang: Language, node: Node) -> VoiceResponse:
-        response = VoiceResponse()
+    def transfer(self, lang: Language, node: Node) -> Answer:
+        """Connect the caller while the service is open; when closed, say when it opens next.
+        Kept like the other answers, keyed on that next opening: the only thing read from the clock."""
         schedule = self.menu.schedules[node.schedule]
+        is_open = schedule.is_open(self.now)
+        opens = None if is_open else schedule.next_opening(self.now)
+        return self._kept((lang,), ("transfer", lang.code, node.id, is_open, opens),
+                          lambda: self._transfer(lang, node, is_open))
+
+    def _transfer(self, lang: Language, node: Node, is_open: bool) -> VoiceResponse:
+        response = VoiceResponse()
         back = self.urls("node", lang=lang.code, node=node.parent or self.menu.start, b=1)
-        if not schedule.is_open(self.now):
+        if not is_open:
             self.say(response, lang, speech.closed(self.menu, lang, node, self.now))
             response.redirect(back, method="POST")
             return response
@@ -194,10 +202,15 @@ class Line:
         )
         return response
 
-    def dialled(self, lang: Language, node: Node, status: str | None) -> VoiceResponse:
+    def dialled(self, lang: Language, node: Node, status: str | None) -> Answer:
         """After <Dial>: a finished call ends here; one nobody answered gets the alternatives."""
+        failed = status in DIAL_FAILED or status is None or node.kind != "transfer"
+        return self._kept((lang,), ("dialled", lang.code, node.id, failed),
+                          lambda: self._dialled(lang, node, failed))
+
+    def _dialled(self, lang: Language, node: Node, failed: bool) -> VoiceResponse:
         response = VoiceResponse()
-        if status in DIAL_FAILED or status is None or node.kind != "transfer":
+        if failed:
             if node.kind == "transfer":
                 self.say(response, lang, speech.no_answer(self.menu, lang, node))
             back = node.parent or self.menu.start
@@ -219,8 +232,12 @@ class Line:
         response.hangup()
         return response
 
-    def lost(self, lang: Language | None) -> VoiceResponse:
+    def lost(self, lang: Language | None) -> Answer:
         """A URL that names no node we know (an old link after a menu change): start again."""
+        langs = (lang,) if lang is not None else ()
+        return self._kept(langs, ("lost", lang.code if lang else None), lambda: self._lost(lang))
+
+    def _lost(self, lang: Language | None) -> VoiceResponse:
         response = VoiceResponse()
         if lang is None:
             response.redirect(self.urls("voice"), method="POST")

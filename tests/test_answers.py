@@ -16,8 +16,19 @@ def test_a_transfer_follows_the_clock_from_one_call_to_the_next(client, clock):
     clock.set("2026-11-30T16:00")
     closed = post(client, "/voice/en/reception_centre/key", Digits="1")
     assert closed.dial is None and "It opens again on Tuesday 1 December at 08:00." in closed.text
+    clock.set("2026-12-01T16:00")
+    next_evening = post(client, "/voice/en/reception_centre/key", Digits="1")
+    assert "It opens again on Wednesday 2 December at 08:00." in next_evening.text, "not the kept Tuesday"
     clock.set("2026-12-01T09:00")
     assert post(client, "/voice/en/reception_centre/key", Digits="1").dial is not None
+
+
+def test_each_transfer_outcome_gets_its_own_answer(client):
+    """Kept answers after a transfer: busy, then completed, then busy again, for the same page."""
+    assert "nobody could answer" in post(client, "/voice/en/duty/dialled", DialCallStatus="busy").text
+    completed = post(client, "/voice/en/duty/dialled", DialCallStatus="completed")
+    assert completed.hangs_up and "nobody could answer" not in completed.text
+    assert not post(client, "/voice/en/duty/dialled", DialCallStatus="no-answer").hangs_up
 
 
 def test_a_page_answered_again_is_the_same_and_a_mounted_line_gets_its_own_urls(client):
