@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
+from ivr import audio
 from ivr.menu import BACK_KEY, LANGUAGE_KEY, REPEAT_KEY, Menu
 
 WRONG_KEY = "#"  # never a menu option
@@ -22,10 +23,12 @@ def twilio_form(call: int, **extra: str) -> dict[str, str]:
 
 
 def paths(menu: Menu) -> list[tuple[str, dict[str, str]]]:
-    """(path, extra form fields): the language menu, every node in every language, every key."""
+    """(path, extra form fields): the language menu, every node in every language a caller can choose
+    (a language waiting for its recordings is not offered, so no call reaches its pages), every key."""
+    offered = audio.Library().offered(menu)
     out: list[tuple[str, dict[str, str]]] = [("/voice", {}), ("/voice?s=1", {})]
-    out += [("/voice/choose", {"Digits": lang.key}) for lang in menu.languages]
-    for lang in menu.languages:
+    out += [("/voice/choose", {"Digits": lang.key}) for lang in offered]
+    for lang in offered:
         for node in menu.nodes.values():
             base = f"/voice/{lang.code}/{node.id}"
             if node.kind == "transfer":
