@@ -51,17 +51,16 @@ def create_app(test_config: Mapping | None = None, environ: Mapping[str, str] | 
         raise ConfigError("TWILIO_AUTH_TOKEN is not set: the line refuses to serve unsigned requests")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    # How soon a changed menu file or recording is heard: files are looked at no more often than this.
+    recheck = app.config.get("RELOAD_INTERVAL", live.CHECK_INTERVAL_S)
     loaded = app.config.get("MENU_OBJECT")
     if loaded is None:
         # The file is watched: a good change goes live on its own, a bad one is refused (see live.py).
-        watch = live.LiveMenu(app.config["MENU"], app.config.get("RELOAD_INTERVAL", live.CHECK_INTERVAL_S),
-                              app.config.get("RELOAD_SETTLE", live.SETTLE_S))
+        watch = live.LiveMenu(app.config["MENU"], recheck, app.config.get("RELOAD_SETTLE", live.SETTLE_S))
         app.extensions["ivr.live"] = watch
         loaded = watch.menu
     app.extensions["ivr.menu"] = loaded  # the menu at start-up; views.current_menu() is the live one
-    library = app.extensions["ivr.audio"] = audio.Library(app.config["AUDIO"])
-    app.before_request(library.begin_request)
-    app.teardown_request(library.end_request)
+    library = app.extensions["ivr.audio"] = audio.Library(app.config["AUDIO"], recheck)
     library.offered(loaded)  # read the manifests now, not in a caller's first request
     app.extensions["ivr.clock"] = app.config.get("CLOCK") or hours.clock(
         loaded.timezone, {"IVR_NOW": app.config["NOW"] or ""}

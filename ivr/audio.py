@@ -21,7 +21,8 @@ import os
 import pathlib
 import re
 import struct
-import threading
+import time
+from collections.abc import Callable
 
 import yaml
 
@@ -73,21 +74,25 @@ class Status:
 
 
 class Library:
-    """The recordings under `root`, re-read when a language's manifest changes."""
+    """The recordings under `root`, re-read when a language's manifest changes.
 
-    def __init__(self, root: str | pathlib.Path = AUDIO_DIR) -> None:
+    A webhook asks about a dozen prompts, and every request asks which languages
+    are offered: looking at the manifests each time cost more than the answer.
+    With `recheck_s`, a language's folder is looked at again only after that many
+    seconds (the app uses the menu file's reload interval), so a recording added
+    or removed is heard within that time. 0 looks every time (the staff commands).
+    """
+
+    def __init__(self, root: str | pathlib.Path = AUDIO_DIR, recheck_s: float = 0.0,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.root = pathlib.Path(root)
+        self.recheck_s = recheck_s
+        self._monotonic = monotonic
         self._cache: dict[str, tuple[tuple, dict[str, Recording]]] = {}
+        self._checked: dict[str, tuple[float, dict[str, Recording]]] = {}  # code -> (when, recordings)
         self._statuses: dict[str, tuple[Menu, dict, Status]] = {}  # asked on every call: kept until either changes
-        self._request = threading.local()
+        self._offered: tuple[Menu, tuple[dict, ...], tuple[Language, ...]] | None = None
         self._names: dict[str, tuple[str, str]] = {}  # code -> its manifest's and folder's names
-
-    def begin_request(self) -> None:
-        """A webhook request starts: look at each manifest once in it, not at each of its dozen prompts."""
-        self._request.seen = {}
-
-    def end_request(self, _exc: BaseException | None = None) -> None:
-        self._request.seen = None
 
     def folder(self, code: str) -> pathlib.Path:
         if not LANG_CODE.match(code):
@@ -95,12 +100,15 @@ class Library:
         return self.root / code
 
     def recordings(self, code: str) -> dict[str, Recording]:
-        seen = getattr(self._request, "seen", None)
-        if seen is None:
-            return self._recordings(code)
-        if code not in seen:
-            seen[code] = self._recordings(code)
-        return seen[code]
+        """The language's recordings by prompt id; the same dict object until its folder changes."""
+        now = self._monotonic()
+        checked = self._checked.get(code)
+        if checked is not None and now - checked[0] < self.recheck_s:
+            return checked[1]
+        found = self._recordings(code)
+        if checked is not None or len(self._checked) < MAX_NAMES:  # codes come from URLs too
+            self._checked[code] = (now, found)
+        return found
 
     def _recordings(self, code: str) -> dict[str, Recording]:
         # os.stat of names made once: pathlib's joining cost more than the system calls themselves.
@@ -161,7 +169,14 @@ class Library:
 
     def offered(self, menu: Menu) -> tuple[Language, ...]:
         """The languages a caller can choose: every voiced one, and a recorded-only one once complete."""
-        return tuple(lang for lang in menu.languages if lang.voice or self.status(menu, lang).complete)
+        recorded_only = tuple(self.recordings(lang.code) for lang in menu.languages if not lang.voice)
+        kept = self._offered
+        if kept is not None and kept[0] is menu and len(kept[1]) == len(recorded_only) \
+                and all(a is b for a, b in zip(kept[1], recorded_only)):
+            return kept[2]
+        found = tuple(lang for lang in menu.languages if lang.voice or self.status(menu, lang).complete)
+        self._offered = (menu, recorded_only, found)
+        return found
 
 
 def needed(menu: Menu, lang: Language) -> dict[str, speech.Prompt]:

@@ -50,8 +50,9 @@ def record(folder, prompt, seconds=0.2, rate=8000):
 
 def small_app(tmp_path, clock, text=SMALL):
     menu = menus.loads(text, "small.yaml")
-    return create_app({"REQUIRE_TOKEN": False, "CLOCK": clock, "MENU_OBJECT": menu, "AUDIO": str(tmp_path)},
-                      environ={}), menu
+    # RELOAD_INTERVAL 0: a recording added or removed in a test is heard by the very next request.
+    return create_app({"REQUIRE_TOKEN": False, "CLOCK": clock, "MENU_OBJECT": menu, "AUDIO": str(tmp_path),
+                       "RELOAD_INTERVAL": 0}, environ={}), menu
 
 
 def post(client, url, **form):
@@ -345,19 +346,24 @@ def test_the_call_script_leaves_out_languages_that_play_recordings(capsys, monke
                                        "listed by `ivr audio status --lang fa`\n")
 
 
-def test_a_request_looks_at_each_manifest_once_and_the_next_one_sees_a_change(tmp_path, clock, monkeypatch):
-    """An answer asks about a dozen prompts: the manifest is looked at once per request, not per prompt."""
+def test_manifests_are_looked_at_once_per_interval_and_a_change_is_heard_after_it(tmp_path, clock,
+                                                                                  monkeypatch):
+    """Each request asks about a dozen prompts and which languages are offered: a folder is looked at
+    once per interval (the menu file's), not per request, and a removed recording is heard after it."""
     app, menu = small_app(tmp_path, clock)
-    en = menu.language("en")
-    record(tmp_path / "en", audio.needed(menu, en)["top.say"])
-    library = app.extensions["ivr.audio"]
+    record(tmp_path / "en", audio.needed(menu, menu.language("en"))["top.say"])
+    seconds = [100.0]
+    library = app.extensions["ivr.audio"] = audio.Library(tmp_path, 2.0, lambda: seconds[0])
     looked = []
     real = library._recordings
     monkeypatch.setattr(library, "_recordings", lambda code: looked.append(code) or real(code))
     client = app.test_client()
-    assert [url.split("?")[0] for url in plays(post(client, "/voice/en/top"))] == ["/audio/en/top.say.wav"]
+    for _ in range(3):
+        assert [url.split("?")[0] for url in plays(post(client, "/voice/en/top"))] == ["/audio/en/top.say.wav"]
     assert looked.count("en") == 1
     (tmp_path / "en" / "top.say.wav").unlink()
-    assert plays(post(client, "/voice/en/top")) == [], "the next request sees the change"
+    seconds[0] += 1.9
+    assert plays(post(client, "/voice/en/top")), "within the interval the folder is not looked at again"
+    seconds[0] += 0.2
+    assert plays(post(client, "/voice/en/top")) == [], "after it, the voice says the removed prompt"
     assert looked.count("en") == 2
-    assert library.recordings("en") is not None and looked.count("en") == 3, "outside a request: every time"
