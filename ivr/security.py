@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
+from collections.abc import Iterator
 from urllib.parse import quote
 
 from flask import Flask, abort, current_app, request
 from twilio.request_validator import SIGNATURE_HEADER, RequestValidator, get_signature_algorithm
+from werkzeug.datastructures import MultiDict
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +37,36 @@ def check_signature() -> None:
     token = current_app.config.get("AUTH_TOKEN")
     if not token:
         return
-    signature = request.headers.get(SIGNATURE_HEADER, "")
-    algorithm = get_signature_algorithm(request.headers.get("X-Twilio-Webhooks-Signature-Settings"))
-    params = request.form if request.method == "POST" else {}
-    if not signature or not _valid(RequestValidator(token), signed_url(), params, signature, algorithm):
+    headers = request.headers
+    signature = headers.get(SIGNATURE_HEADER, "")
+    algorithm = get_signature_algorithm(headers.get("X-Twilio-Webhooks-Signature-Settings"))
+    params = Fields(request.form) if request.method == "POST" else {}
+    if not signature or not _valid(_validator(token), signed_url(), params, signature, algorithm):
         log.warning("refused %s %s: %s signature", request.method, request.path,
                     "bad" if signature else "no")
         abort(403)
+
+
+class Fields:
+    """The posted fields as RequestValidator reads them. It asks each field for `getall` first, which
+    werkzeug's MultiDict calls `getlist`: an AttributeError raised and caught per field, on every request."""
+
+    __slots__ = ("_form", "getall")
+
+    def __init__(self, form: MultiDict) -> None:
+        self._form = form
+        self.getall = form.getlist
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._form)
+
+    def __bool__(self) -> bool:
+        return bool(self._form)
+
+
+@functools.lru_cache(maxsize=4)
+def _validator(token: str) -> RequestValidator:
+    return RequestValidator(token)
 
 
 def _valid(validator: RequestValidator, url: str, params, signature: str, algorithm: str) -> bool:

@@ -1,7 +1,10 @@
 """Only requests signed with the account's auth token reach the menu."""
 
+from urllib.parse import urlencode
+
 import pytest
 from twilio.request_validator import RequestValidator
+from werkzeug.datastructures import MultiDict
 
 from ivr import create_app
 
@@ -78,3 +81,17 @@ def test_status_callback_is_checked_too(signed_app):
 
 def test_healthz_needs_no_signature(signed_app):
     assert signed_app.test_client().get("/healthz").status_code == 200
+
+
+def test_a_field_sent_twice_is_signed_with_both_values(signed_app):
+    """Twilio signs every value of a repeated field; a signature over one of them is refused."""
+    pairs = [("CallSid", "CA1"), ("Digits", "3"), ("Digits", "1")]
+    url = "http://localhost/voice/choose"
+    client = signed_app.test_client()
+
+    def post(signature):
+        return client.post(url, data=urlencode(pairs), content_type="application/x-www-form-urlencoded",
+                           headers={"X-Twilio-Signature": signature})
+
+    assert post(RequestValidator(TOKEN).compute_signature(url, MultiDict(pairs))).status_code == 200
+    assert post(sign(url, dict(pairs[:2]))).status_code == 403
