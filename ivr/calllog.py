@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 import phonenumbers
 from flask import Flask, Response, g, request
 
+from .views import current_menu, field
+
 PREFIX = "/voice"
 # /voice/<lang>/<node>[/key|/dialled]: the call's place, as the app builds its URLs.
 PLACE = re.compile(r"^/voice/(?P<lang>[^/?]+)/(?P<node>[^/?]+)(?:/(?P<step>key|dialled))?$")
@@ -135,15 +137,19 @@ def _start() -> None:
     g.calllog_started = time.perf_counter()
 
 
-def _record(response: Response, tz: dt.tzinfo) -> Response:
+FIELDS = ("CallSid", "From", "Digits", "CallStatus", "DialCallStatus")  # the ones a line is made of
+
+
+def _record(response: Response) -> Response:
     if not request.path.startswith(PREFIX):
         return response
     started = g.get("calllog_started")
-    # Real time, not the line's clock (which testers may freeze): staff count calls by local hour.
-    entry = {"time": dt.datetime.now(tz).isoformat(timespec="milliseconds")}
+    # Real time, not the line's clock (which testers may freeze): staff count calls by local hour,
+    # in the live menu's time zone.
+    entry = {"time": dt.datetime.now(_timezone()).isoformat(timespec="milliseconds")}
     try:
         # A body over the limit is never parsed, not even to log it.
-        form = request.values if response.status_code != 413 else {}
+        form = {name: field(name) for name in FIELDS} if response.status_code != 413 else {}
         body = response.get_data() if response.mimetype == "text/xml" else None
         entry["call"] = _short(form.get("CallSid"))
         entry["caller"] = masked(form.get("From"))
@@ -162,11 +168,16 @@ def _record(response: Response, tz: dt.tzinfo) -> Response:
     return response
 
 
+def _timezone() -> dt.tzinfo:
+    try:
+        return current_menu().timezone
+    except Exception:  # no menu at all: the log still gets its line
+        return dt.timezone.utc
+
+
 def init_app(app: Flask) -> None:
     if not app.config.get("CALL_LOG", True):
         return
     # First of the before-request hooks, so the latency covers the signature check too.
     app.before_request_funcs.setdefault(None, []).insert(0, _start)
-    menu = app.extensions.get("ivr.menu")
-    tz = getattr(menu, "timezone", None) or dt.timezone.utc
-    app.after_request(lambda response: _record(response, tz))
+    app.after_request(_record)

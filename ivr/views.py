@@ -36,20 +36,34 @@ def line() -> Line:
                 request.script_root)
 
 
+NO_STEP = Step()
+
+
 def step() -> Step:
-    group = request.args.get("g", "")
-    return Step(_count("s", MAX_SILENCES), _count("w", MAX_WRONG), request.args.get("b") == "1",
+    if not request.query_string:  # most requests: a call's first answer at a node
+        return NO_STEP
+    args = request.args.to_dict()  # a plain dict: werkzeug's raises and catches an error per missing key
+    group = args.get("g", "")
+    return Step(_count(args, "s", MAX_SILENCES), _count(args, "w", MAX_WRONG), args.get("b") == "1",
                 group=group if len(group) == 1 and group.isdigit() else "")
 
 
-def _count(name: str, most: int) -> int:
-    value = request.args.get(name, "")
+def _count(args: dict[str, str], name: str, most: int) -> int:
+    value = args.get(name, "")
     return min(int(value), most) if value.isdigit() and len(value) < 4 else 0
+
+
+def field(name: str) -> str | None:
+    """A field Twilio sent, from the query or the posted form (as request.values, without its cost)."""
+    if name in request.args:
+        return request.args[name]
+    form = request.form
+    return form[name] if name in form else None
 
 
 def digits() -> str | None:
     """The key pressed: None for none; anything not one key is kept so it counts as wrong."""
-    value = request.values.get("Digits", "").strip()
+    value = (field("Digits") or "").strip()
     return value[:8] or None
 
 
@@ -65,7 +79,7 @@ def choose():
 
 @bp.route("/status", methods=["POST"])
 def status():
-    log.info("call %s status %s", request.form.get("CallSid", "?")[-8:], request.form.get("CallStatus", "?"))
+    """Twilio's status callback: nothing to answer; the call log records how the call ended."""
     return Response(status=204)
 
 
@@ -97,9 +111,7 @@ def dialled(lang: str, node: str):
     current, language, found = _where(lang, node)
     if language is None or found is None:
         return xml(current.lost(language))
-    outcome = request.values.get("DialCallStatus")
-    log.info("call %s transfer %s: %s", request.values.get("CallSid", "?")[-8:], node, outcome)
-    return xml(current.dialled(language, found, outcome))
+    return xml(current.dialled(language, found, field("DialCallStatus")))
 
 
 @bp.route("/<path:rest>", methods=METHODS)

@@ -2,10 +2,13 @@
 
 import datetime as dt
 import json
+import os
+import time
 
 import pytest
 
 from ivr import calllog, create_app
+from ivr import menu as menu_module
 
 CALLER = "+358401234567"
 
@@ -106,3 +109,20 @@ def test_huge_or_odd_fields_stay_short_and_a_closed_stdout_costs_no_answer(clien
 
     monkeypatch.setattr("sys.stdout", Closed())
     assert call(client, "/voice/choose", Digits="3").status_code == 200
+
+
+def test_the_time_follows_a_live_change_of_the_menus_time_zone(tmp_path, clock, capsys):
+    """Staff count calls by local hour: a menu moved to another time zone is logged in it at once."""
+    path = tmp_path / "kajaani.yaml"
+    path.write_text(menu_module.DEFAULT_MENU.read_text(encoding="utf-8"), encoding="utf-8")
+    app = create_app({"REQUIRE_TOKEN": False, "AUTH_TOKEN": None, "CLOCK": clock, "MENU": str(path),
+                      "RELOAD_INTERVAL": 0, "RELOAD_SETTLE": 0}, environ={})
+    client = app.test_client()
+    call(client, "/voice")
+    path.write_text(path.read_text(encoding="utf-8").replace("timezone: Europe/Helsinki", "timezone: UTC"),
+                    encoding="utf-8")
+    settled = time.time() - 5
+    os.utime(path, (settled, settled))
+    call(client, "/voice")
+    before, after = (dt.datetime.fromisoformat(entry["time"]).utcoffset() for entry in lines(capsys))
+    assert before in (dt.timedelta(hours=2), dt.timedelta(hours=3)) and after == dt.timedelta(0)
