@@ -22,7 +22,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
-from . import transcript, twimlcheck
+from . import calllog, transcript, twimlcheck
 from .errors import ConfigError, MenuError
 from .transports import InProcess, Remote, Reply, Transport
 
@@ -91,7 +91,8 @@ class Caller:
         self._audio: dict[str, str | None] = {}
 
     def call(self, url: str = "/voice") -> Result:
-        self.out(f"Call from {transcript.masked(self.caller)}")
+        # As the call log writes it, so staff read one style; the log writes null for no number at all.
+        self.out(f"Call from {calllog.masked(self.caller) or 'hidden'}")
         step: tuple[str, str, dict[str, str]] | None = ("POST", url, {"CallStatus": "ringing"})
         for _ in range(self.max_requests):
             if step is None:
