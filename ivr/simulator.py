@@ -66,6 +66,7 @@ class Request:
     method: str
     url: str
     form: dict[str, str]
+    answer: ET.Element | None = None  # the TwiML it got; None when there was none to read
 
 
 @dataclasses.dataclass
@@ -109,7 +110,8 @@ class Caller:
         form = self._form(fields)
         shown = " ".join(f"{k}={v}" for k, v in fields.items() if k in ("Digits", "DialCallStatus"))
         self.out(f"> {method} {self._path(url)}" + (f"  {shown}" if shown else ""))
-        self.result.requests.append(Request(method, url, fields))
+        request = Request(method, url, fields)
+        self.result.requests.append(request)
         if method == "GET":
             url, form = _with_query(url, form), {}
         reply = self.transport.request(method, url, form, self._headers(url, form))
@@ -119,6 +121,7 @@ class Caller:
         root, problems = twimlcheck.parse(reply.body, reply.content_type)
         for problem in problems:
             self._problem(problem)
+        request.answer = root
         return root
 
     def _form(self, fields: dict[str, str]) -> dict[str, str]:
