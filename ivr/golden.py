@@ -14,6 +14,7 @@ import difflib
 import logging
 import pathlib
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -106,21 +107,28 @@ def record(folder: pathlib.Path, menu: menus.Menu) -> tuple[list[str], list[list
 # Coverage -------------------------------------------------------------------
 
 def reached(menu: menus.Menu, requests: Iterable[Request]) -> set[tuple[str, str]]:
-    """(language code, node id) for every node a call heard, read from the webhook URLs and keys."""
+    """(language code, node id) for every node a call got to, read from the answers it got.
+
+    The line names where the call is and goes next in each answer's Gather action, Redirect and Dial
+    action (/voice/<lang>/<node>...), so a language counts however it was chosen (one key, a group key,
+    a second list), even when the caller hangs up at once. A transfer asked for outside its hours answers
+    with a Redirect back to its page, so it counts only when it dials.
+    """
     places: set[tuple[str, str]] = set()
     for request in requests:
-        parts = urlsplit(request.url).path.strip("/").split("/")
-        digits = request.form.get("Digits") or ""
-        if parts[:2] == ["voice", "choose"]:
-            lang = menu.language_for_key(digits)
-            if lang is not None:
-                places.add((lang.code, menu.start))
-        elif len(parts) >= 3 and parts[0] == "voice" and menu.language(parts[1]) and parts[2] in menu.nodes:
-            places.add((parts[1], parts[2]))
-            target = menu.nodes[parts[2]].options.get(digits) if parts[3:] == ["key"] else None
-            if target:
-                places.add((parts[1], target))
+        for url in _next_urls(request.answer):
+            parts = urlsplit(url).path.strip("/").split("/")
+            if len(parts) >= 3 and parts[0] == "voice" and menu.language(parts[1]) and parts[2] in menu.nodes:
+                places.add((parts[1], parts[2]))
     return places
+
+
+def _next_urls(answer: ET.Element | None) -> list[str]:
+    if answer is None:
+        return []
+    urls = [verb.get("action") if verb.tag in ("Gather", "Dial") else verb.text
+            for verb in answer if verb.tag in ("Gather", "Dial", "Redirect")]
+    return [url.strip() for url in urls if url]
 
 
 def coverage(menu: menus.Menu, places: set[tuple[str, str]], calls: int) -> str:

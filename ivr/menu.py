@@ -100,9 +100,6 @@ class Menu:
     def language(self, code: str) -> Language | None:
         return next((lang for lang in self.languages if lang.code == code), None)
 
-    def language_for_key(self, key: str) -> Language | None:
-        return next((lang for lang in self.languages if lang.key == key), None)
-
 
 def load(path: str | pathlib.Path = DEFAULT_MENU) -> Menu:
     path = pathlib.Path(path)

@@ -22,7 +22,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
-from . import transcript, twimlcheck
+from . import calllog, transcript, twimlcheck
 from .errors import ConfigError, MenuError
 from .transports import InProcess, Remote, Reply, Transport
 
@@ -66,6 +66,7 @@ class Request:
     method: str
     url: str
     form: dict[str, str]
+    answer: ET.Element | None = None  # the TwiML it got; None when there was none to read
 
 
 @dataclasses.dataclass
@@ -91,7 +92,8 @@ class Caller:
         self._audio: dict[str, str | None] = {}
 
     def call(self, url: str = "/voice") -> Result:
-        self.out(f"Call from {transcript.masked(self.caller)}")
+        # As the call log writes it, so staff read one style; the log writes null for no number at all.
+        self.out(f"Call from {calllog.masked(self.caller) or 'hidden'}")
         step: tuple[str, str, dict[str, str]] | None = ("POST", url, {"CallStatus": "ringing"})
         for _ in range(self.max_requests):
             if step is None:
@@ -108,7 +110,8 @@ class Caller:
         form = self._form(fields)
         shown = " ".join(f"{k}={v}" for k, v in fields.items() if k in ("Digits", "DialCallStatus"))
         self.out(f"> {method} {self._path(url)}" + (f"  {shown}" if shown else ""))
-        self.result.requests.append(Request(method, url, fields))
+        request = Request(method, url, fields)
+        self.result.requests.append(request)
         if method == "GET":
             url, form = _with_query(url, form), {}
         reply = self.transport.request(method, url, form, self._headers(url, form))
@@ -118,6 +121,7 @@ class Caller:
         root, problems = twimlcheck.parse(reply.body, reply.content_type)
         for problem in problems:
             self._problem(problem)
+        request.answer = root
         return root
 
     def _form(self, fields: dict[str, str]) -> dict[str, str]:

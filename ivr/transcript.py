@@ -11,12 +11,6 @@ WIDTH = 100
 UNBROKEN = re.compile(r"(?<=\d) (?=\d)|(?<=\d) (?=s\])")
 
 
-def masked(number: str) -> str:
-    """A caller's number as it may be printed: '+358401234567' -> '+358*******67'."""
-    keep = 4 if number.startswith("+") else 0
-    return number[:keep] + "*" * max(len(number) - keep - 2, 0) + number[-2:]
-
-
 def spoken(say: ET.Element) -> str:
     """A <Say>'s text with its SSML breaks shown as [0.6 s]."""
     pieces: list[str] = [say.text or ""]

@@ -2,6 +2,7 @@
 
 import difflib
 import pathlib
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -89,10 +90,31 @@ def test_coverage_names_the_nodes_reached_and_those_never_reached(scratch, capsy
     assert "\n  reception_centre: fi, sv, ar, uk, ru, fa, so, kmr, ckb\n" in out
 
 
-def test_reached_reads_language_choice_keys_and_node_urls(bundled):
-    calls = [Request("POST", "/voice/choose", {"Digits": "4"}),
-             Request("POST", "/voice/fi/services/key?w=1", {"Digits": "6"}),
-             Request("POST", "/voice/sv/duty/dialled", {"DialCallStatus": "busy"}),
-             Request("POST", "/voice/xx/services", {})]
-    assert golden.reached(bundled, calls) == {("ar", "services"), ("fi", "services"), ("fi", "associations"),
-                                              ("sv", "duty")}
+def answered(method, url, form, twiml):
+    return Request(method, url, form, ET.fromstring(f"<Response>{twiml}</Response>"))
+
+
+def test_reached_reads_the_places_the_answers_name(bundled):
+    """Gather actions, Redirects and Dial actions name /voice/<lang>/<node>; keys and request URLs do not count."""
+    calls = [answered("POST", "/voice/choose", {"Digits": "4"},
+                      '<Gather action="/voice/ar/services/key"><Say>...</Say></Gather>'),
+             answered("POST", "/voice/fi/services/key?w=1", {"Digits": "6"},
+                      '<Redirect>https://line.example.org/voice/fi/associations?b=1</Redirect>'),
+             answered("POST", "/voice/sv/reception_centre/key", {"Digits": "1"},
+                      '<Say>...</Say><Dial action="/voice/sv/duty/dialled" timeout="25">+358861552760</Dial>'),
+             answered("POST", "/voice/en/services/key", {"Digits": "9"},
+                      '<Gather action="/voice/choose"/><Redirect>/voice?s=1</Redirect>'),
+             answered("POST", "/voice/ru/services", {}, '<Redirect>/voice/xx/services</Redirect>'),
+             answered("POST", "/voice/ru/services", {}, '<Redirect>/voice/ru/nowhere</Redirect>'),
+             answered("POST", "/voice/uk/services", {}, "<Say>...</Say><Hangup/>"),
+             Request("POST", "/voice/choose", {"Digits": "5"})]  # no answer (an HTTP error): nowhere reached
+    assert golden.reached(bundled, calls) == {("ar", "services"), ("fi", "associations"), ("sv", "duty")}
+
+
+def test_a_language_chosen_by_a_group_key_counts_even_when_the_caller_hangs_up_at_once(bundled):
+    """Kurmanji is offered alone behind key 8 (its configured key is 82): pressing 8, then hanging up,
+    reaches the start node in Kurmanji."""
+    assert bundled.language("kmr").key == "82"
+    heard, requests = golden.play(golden.Scenario("kmr-hangs-up", "2026-11-30 10:00", "8"), bundled)
+    assert "caller presses 8\n> POST /voice/choose  Digits=8\n" in heard and heard.endswith("caller hangs up\n")
+    assert golden.reached(bundled, requests) == {("kmr", bundled.start)}

@@ -4,7 +4,6 @@ import pytest
 
 from ivr import cli, create_app
 from ivr.simulator import hear, interactive, scripted
-from ivr.transcript import masked
 from ivr.transports import InProcess, Reply
 
 from .serving import serving
@@ -203,8 +202,16 @@ def test_interactive_keys_enter_is_silence_q_and_end_of_input_hang_up():
     assert interactive(closed)() == "hangup"
 
 
-def test_the_callers_number_is_never_printed_whole():
-    assert masked("+358401234567") == "+358*******67"
+@pytest.mark.parametrize("number, shown", [
+    ("+358401234567", "Call from +358...67"),  # a Finnish mobile: country code and last two digits
+    ("anonymous", "Call from hidden"),  # what Twilio sends for a withheld number
+    ("", "Call from hidden"),
+])
+def test_the_callers_number_is_printed_as_the_call_log_writes_it(app, number, shown):
+    """Never whole, and in the call log's style, so staff reading both see one form."""
+    text, _ = transcript(app, "", caller=number)
+    assert text.splitlines()[0] == shown
+    assert "401234567" not in text
 
 
 # -- The command -----------------------------------------------------------------------------------
@@ -215,7 +222,7 @@ def test_ivr_call_at_christmas_eve_says_when_the_duty_opens(capsys, monkeypatch)
     status = cli.main(["call", "--press", "3 5 1", "--at", "2026-12-24 10:00", "--from", "+358401234567"])
     out = capsys.readouterr().out
     assert status == 0
-    assert out.startswith("The line in this process, at Thursday 2026-12-24 10:00 EET\nCall from +358*******67\n")
+    assert out.startswith("The line in this process, at Thursday 2026-12-24 10:00 EET\nCall from +358...67\n")
     assert "It opens again on Monday 28 December at 08:00." in unwrapped(out)
     assert "+358401234567" not in out
 
