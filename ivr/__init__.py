@@ -10,7 +10,7 @@ from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
 
-from . import audio, audio_views, calllog, fallback, hours, live, menu, security, views, webphone
+from . import audio, audio_views, calllog, fallback, forms, hours, live, menu, security, views, webphone
 from .errors import ConfigError, MenuError
 
 __all__ = ["create_app", "ConfigError", "MenuError"]
@@ -43,6 +43,7 @@ def settings(environ: Mapping[str, str] | None = None) -> dict:
 def create_app(test_config: Mapping | None = None, environ: Mapping[str, str] | None = None) -> Flask:
     """Build the line. Loads and checks the menu now, so a bad menu fails before the first call."""
     app = Flask(__name__)
+    app.request_class = forms.Request
     app.config.update(settings(environ))
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     if test_config:

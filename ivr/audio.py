@@ -91,7 +91,7 @@ class Library:
         self._cache: dict[str, tuple[tuple, dict[str, Recording]]] = {}
         self._checked: dict[str, tuple[float, dict[str, Recording]]] = {}  # code -> (when, recordings)
         self._statuses: dict[str, tuple[Menu, dict, Status]] = {}  # asked on every call: kept until either changes
-        self._offered: tuple[Menu, tuple[dict, ...], tuple[Language, ...]] | None = None
+        self._offered: tuple[Menu, tuple[dict, ...], tuple[Language, ...], float] | None = None
         self._names: dict[str, tuple[str, str]] = {}  # code -> its manifest's and folder's names
 
     def folder(self, code: str) -> pathlib.Path:
@@ -169,13 +169,16 @@ class Library:
 
     def offered(self, menu: Menu) -> tuple[Language, ...]:
         """The languages a caller can choose: every voiced one, and a recorded-only one once complete."""
+        now, kept = self._monotonic(), self._offered
+        if kept is not None and kept[0] is menu and now - kept[3] < self.recheck_s:
+            return kept[2]  # asked on every request: the folders were looked at moments ago
         recorded_only = tuple(self.recordings(lang.code) for lang in menu.languages if not lang.voice)
-        kept = self._offered
         if kept is not None and kept[0] is menu and len(kept[1]) == len(recorded_only) \
                 and all(a is b for a, b in zip(kept[1], recorded_only)):
-            return kept[2]
-        found = tuple(lang for lang in menu.languages if lang.voice or self.status(menu, lang).complete)
-        self._offered = (menu, recorded_only, found)
+            found = kept[2]
+        else:
+            found = tuple(lang for lang in menu.languages if lang.voice or self.status(menu, lang).complete)
+        self._offered = (menu, recorded_only, found, now)
         return found
 
 

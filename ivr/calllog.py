@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import phonenumbers
 from flask import Flask, Response, g, request
 
-from .views import current_menu, field
+from .views import current_menu, fields
 
 PREFIX = "/voice"
 # /voice/<lang>/<node>[/key|/dialled]: the call's place, as the app builds its URLs.
@@ -141,24 +141,24 @@ FIELDS = ("CallSid", "From", "Digits", "CallStatus", "DialCallStatus")  # the on
 
 
 def _record(response: Response) -> Response:
-    if not request.path.startswith(PREFIX):
+    path = request.path
+    if not path.startswith(PREFIX):
         return response
     started = g.get("calllog_started")
+    status = response.status_code
     # Real time, not the line's clock (which testers may freeze): staff count calls by local hour,
     # in the live menu's time zone.
     entry = {"time": dt.datetime.now(_timezone()).isoformat(timespec="milliseconds")}
     try:
-        # A body over the limit is never parsed, not even to log it.
-        form = {name: field(name) for name in FIELDS} if response.status_code != 413 else {}
+        form = fields(FIELDS) if status != 413 else {}  # a body over the limit is never parsed, not even to log it
         body = response.get_data() if response.mimetype == "text/xml" else None
         entry["call"] = _short(form.get("CallSid"))
         entry["caller"] = masked(form.get("From"))
-        entry.update(describe(request.path, request.query_string.decode("latin-1"), form,
-                              response.status_code, body))
+        entry.update(describe(path, request.query_string.decode("latin-1"), form, status, body))
     except Exception:  # the log must never cost the caller an answer
-        log.exception("could not describe %s for the call log", request.path)
+        log.exception("could not describe %s for the call log", path)
         entry["event"] = "unknown"
-    entry["status"] = response.status_code
+    entry["status"] = status
     entry["ms"] = round((time.perf_counter() - started) * 1000, 2) if started else None
     try:  # one write of ASCII: lines from several workers never interleave
         sys.stdout.write(json.dumps(entry) + "\n")

@@ -53,12 +53,15 @@ def _count(args: dict[str, str], name: str, most: int) -> int:
     return min(int(value), most) if value.isdigit() and len(value) < 4 else 0
 
 
+def fields(names: tuple[str, ...]) -> dict[str, str]:
+    """Fields Twilio sent, from the query or else the posted form: what request.values gives, without
+    its cost (it raises and catches an error for each field that is absent)."""
+    args, form = request.args, request.form
+    return {name: args[name] if name in args else form[name] for name in names if name in args or name in form}
+
+
 def field(name: str) -> str | None:
-    """A field Twilio sent, from the query or the posted form (as request.values, without its cost)."""
-    if name in request.args:
-        return request.args[name]
-    form = request.form
-    return form[name] if name in form else None
+    return fields((name,)).get(name)
 
 
 def digits() -> str | None:
