@@ -1,4 +1,12 @@
-"""The yardstick: a bare Flask app answering one constant TwiML document to every webhook URL."""
+"""The yardsticks: bare Flask apps answering one constant TwiML document to every webhook URL.
+
+`create_app` is the issue's yardstick: it reads nothing of the request. `create_signed_app`
+also does the one thing every webhook of the line must do before answering: read the posted
+fields and check Twilio's signature (with the line's own check), so the two tell apart what
+the signature costs and what the rest of the line costs.
+"""
+
+import os
 
 from flask import Flask, Response
 from twilio.twiml.voice_response import VoiceResponse
@@ -18,4 +26,13 @@ def create_app() -> Flask:
     def answer(rest: str = ""):
         return Response(ANSWER, mimetype="text/xml")
 
+    return app
+
+
+def create_signed_app() -> Flask:
+    from ivr import security  # here, so the bare app's workers hold none of the line's code
+
+    app = create_app()
+    app.config["AUTH_TOKEN"] = os.environ["TWILIO_AUTH_TOKEN"]
+    app.before_request(security.check_signature)
     return app

@@ -1,13 +1,13 @@
 """Benchmark: the line under gunicorn against a bare Flask app, same settings, same signed load.
 
-    .venv/bin/python -m bench.run [--seconds 15] [--connections 32]
+    .venv/bin/python -m bench.run [--seconds 10] [--rounds 3] [--connections 32]
 
-Starts the Procfile's server (bound to 127.0.0.1) and a bare Flask app answering a
-constant TwiML document with the same gunicorn.conf.py, drives each with wrk replaying
-signed Twilio-like requests across the menu's real paths, and prints requests/s, p50
-and p99 for each and their ratio; then times loading a generated large menu and
-reports each worker's resident memory. Installs wrk (Debian package) when missing.
-"""
+Starts the Procfile's server (bound to 127.0.0.1) and, with the same gunicorn.conf.py,
+a bare Flask app answering a constant TwiML document and the same app checking the
+signature first; drives each in turns with wrk replaying signed Twilio-like requests
+across the menu's real paths, and prints the median requests/s, p50 and p99 of the
+rounds and the ratios; then times loading a generated large menu and reports each
+worker's resident memory. Installs wrk (Debian package) when missing."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import pathlib
 import shlex
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -104,15 +105,13 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def load(wrk: str, server: Server, requests: pathlib.Path, seconds: int, connections: int) -> dict:
-    """wrk's figures for one server: a short warm-up first, then the measured run."""
+def wrk_run(wrk: str, server: Server, requests: pathlib.Path, seconds: int, connections: int) -> dict:
+    """wrk's figures for one run against one server."""
     env = {**os.environ, "BENCH_REQUESTS": str(requests)}
-    url = f"http://127.0.0.1:{server.port}"
     script = str(pathlib.Path(__file__).with_name("signed.lua"))
-    base = [wrk, "-t", str(THREADS), "-c", str(connections), "--latency", "-s", script]
-    subprocess.run(base + ["-d", "3s", url], env=env, check=True, capture_output=True)
-    run = subprocess.run(base + ["-d", f"{seconds}s", url], env=env, check=True,
-                         capture_output=True, text=True)
+    run = subprocess.run([wrk, "-t", str(THREADS), "-c", str(connections), "--latency", "-s", script,
+                          "-d", f"{seconds}s", f"http://127.0.0.1:{server.port}"],
+                         env=env, check=True, capture_output=True, text=True)
     line = next(x for x in run.stdout.splitlines() if x.startswith("BENCH "))
     result = json.loads(line[6:])
     result["rps"] = result["requests"] / result["seconds"]
@@ -136,45 +135,68 @@ def time_large_menu() -> list[str]:
     return lines
 
 
+SERVERS = (("bare Flask", "bench.bare:create_app()"),
+           ("bare+signature", "bench.bare:create_signed_app()"),
+           ("the line", None))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=10, help="length of each measured run")
+    parser.add_argument("--rounds", type=int, default=3, help="measured runs per server, taken in turns")
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args(argv)
     wrk = ensure_wrk()
     menu = menus.load(menus.DEFAULT_MENU)
-    results, rss = {}, {}
+    runs: dict[str, list[dict]] = {name: [] for name, _ in SERVERS}
+    rss: dict[str, list[float]] = {}
     # The servers' stdout (the call log) goes to memory when it can, as to a platform's log pipe:
     # a flush per line to a file on this disk would be measured instead of the line.
     shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
     with tempfile.TemporaryDirectory(prefix="ivr-bench-", dir=shm) as tmp:
         tmp = pathlib.Path(tmp)
-        for name, app in (("bare Flask", "bench.bare:create_app()"), ("the line", None)):
-            server = Server(name, app, tmp / f"{name.replace(' ', '-')}.log")
-            try:
+        servers: dict[str, tuple[Server, pathlib.Path]] = {}
+        try:
+            for name, app in SERVERS:  # all up at once; an idle one costs nothing
+                server = Server(name, app, tmp / f"{name.replace(' ', '-')}.log")
                 requests = tmp / f"requests-{server.port}.txt"
                 requests.write_text("\n".join(traffic.signed_lines(menu, f"http://127.0.0.1:{server.port}", TOKEN)))
-                results[name] = load(wrk, server, requests, args.seconds, args.connections)
-                rss[name] = server.workers_rss_mb()
-            finally:
+                servers[name] = (server, requests)
+            for server, requests in servers.values():
+                wrk_run(wrk, server, requests, 3, args.connections)  # warm-up, not counted
+            # In turns, and each round in another order: this machine's speed drifts from minute to
+            # minute, and each server should meet the drift alike.
+            for round_ in range(args.rounds):
+                names = list(servers)[round_ % len(servers):] + list(servers)[:round_ % len(servers)]
+                for name in names:
+                    runs[name].append(wrk_run(wrk, *servers[name], args.seconds, args.connections))
+            rss = {name: server.workers_rss_mb() for name, (server, _) in servers.items()}
+        finally:
+            for server, _ in servers.values():
                 server.stop()
         calls = tmp / "the-line.log"
         logged = [json.loads(x) for x in calls.read_text().splitlines() if x.startswith("{")]
-    print(f"{args.connections} connections, {THREADS} wrk threads, {args.seconds} s per server, "
-          f"{len(traffic.paths(menu))} distinct signed requests, {os.cpu_count()} CPUs")
-    print(f"{'server':<12} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  worker RSS MB")
-    for name, r in results.items():
-        errors = sum(r["errors"].values())
-        print(f"{name:<12} {r['rps']:>11.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {errors:>7}  "
-              + ", ".join(f"{mb:.0f}" for mb in rss[name]))
-    ratio = results["the line"]["rps"] / results["bare Flask"]["rps"]
-    p99 = results["the line"]["p99_ms"]
-    print(f"throughput ratio (line / bare): {ratio:.2f} (target >= 0.80); line p99 {p99:.1f} ms (target < 25)")
+    print(f"{args.connections} connections, {THREADS} wrk threads, {args.rounds} rounds of {args.seconds} s per "
+          f"server, {len(traffic.paths(menu))} distinct signed requests, {os.cpu_count()} CPUs; medians of the rounds")
+    print(f"{'server':<15} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}  worker RSS MB")
+    for name, results in runs.items():
+        errors = sum(sum(r["errors"].values()) for r in results)
+        print(f"{name:<15} {_median(r['rps'] for r in results):>11.0f} {_median(r['p50_ms'] for r in results):>8.2f} "
+              f"{_median(r['p99_ms'] for r in results):>8.2f} {errors:>7}  " + ", ".join(f"{mb:.0f}" for mb in rss[name]))
+    ratios = [line["rps"] / bare["rps"] for line, bare in zip(runs["the line"], runs["bare Flask"])]
+    signed = [line["rps"] / bare["rps"] for line, bare in zip(runs["the line"], runs["bare+signature"])]
+    p99 = _median(r["p99_ms"] for r in runs["the line"])
+    print(f"throughput ratio line / bare Flask: {_median(ratios):.2f} (rounds {min(ratios):.2f}-{max(ratios):.2f}; "
+          f"target >= 0.80); line / bare+signature: {_median(signed):.2f}; line p99 {p99:.1f} ms (target < 25)")
     bad = [x for x in logged if x.get("status") != 200]
     print(f"call log: {len(logged)} lines, {len(bad)} answers other than 200")
     print("large menu:")
     print("\n".join(time_large_menu()))
     return 0
+
+
+def _median(values) -> float:
+    return statistics.median(list(values))
 
 
 if __name__ == "__main__":
