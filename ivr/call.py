@@ -121,13 +121,14 @@ class Line:
 
     # Menus and pages ---------------------------------------------------
 
-    def node(self, lang: Language, node: Node, step: Step = Step(), notice: speech.Speech = ()) -> Answer:
+    def node(self, lang: Language, node: Node, step: Step = Step(), notice: str | None = None) -> Answer:
+        """A menu or page; `notice` is a phrase said first (the message of a wrong key)."""
         if node.kind == "transfer":
             return self.transfer(lang, node)
         return self._kept((lang,), ("node", lang.code, node.id, step, notice),
                           lambda: self._node(lang, node, step, notice))
 
-    def _node(self, lang: Language, node: Node, step: Step, notice: speech.Speech) -> VoiceResponse:
+    def _node(self, lang: Language, node: Node, step: Step, message: str | None) -> VoiceResponse:
         response = VoiceResponse()
         if step.silent >= MAX_SILENCES or step.wrong >= MAX_WRONG:
             return self.goodbye(lang, response)
@@ -138,6 +139,7 @@ class Line:
             self.urls("key", s=step.silent, w=step.wrong, **params),
             twiml.PAGE_TIMEOUT_S if page else twiml.MENU_TIMEOUT_S,
         )
+        notice: speech.Speech = speech.phrase(self.menu, lang, message) if message else ()
         if step.silent:
             notice = speech.say(notice, speech.phrase(self.menu, lang, P.NO_KEY))
         body: speech.Speech = ()
@@ -167,8 +169,7 @@ class Line:
         target = node.options.get(digits)
         if target is not None:
             return self.node(lang, self.menu.nodes[target])
-        wrong = speech.phrase(self.menu, lang, P.NOT_IN_MENU)
-        return self.node(lang, node, Step(0, step.wrong + 1, True), notice=wrong)
+        return self.node(lang, node, Step(0, step.wrong + 1, True), notice=P.NOT_IN_MENU)
 
     def back(self, lang: Language, node: Node) -> Answer:
         if node.parent is None:

@@ -49,6 +49,7 @@ def _masked(number: str) -> str:
     return f"+{parsed.country_code}...{phonenumbers.national_significant_number(parsed)[-2:]}"
 
 
+@functools.lru_cache(maxsize=1024)  # a menu has a few hundred places; each request names one
 def _place(url: str | None) -> tuple[str | None, str | None]:
     """(language, node) named by a webhook URL; the language menu is node 'languages'."""
     if not url:
