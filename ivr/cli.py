@@ -90,7 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     for register in REGISTRARS:
         register(commands)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `ivr hours | head`: the reader has all it wanted, which is no error
+        # Python would fail again flushing stdout at exit; send what is left nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 """`ivr hours`: each day open or closed, with the reason, in the chosen language."""
 
 import datetime as dt
+import pathlib
+import subprocess
+import sys
 
 from ivr import cli, menu, timetable
 
@@ -65,3 +68,14 @@ def test_bad_arguments_say_what_to_write(capsys):
     assert capsys.readouterr().err == "ivr hours: --from '28.12.2026' is not a date: write YYYY-MM-DD, e.g. 2026-12-01\n"
     assert cli.main(["hours", "--lang", "de"]) == 1
     assert capsys.readouterr().err == "ivr hours: the menu has no language 'de': choose one of fi, sv, en, ar, uk, ru, fa, so, kmr, ckb\n"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`ivr hours --days 400 | head -1`: staff see the first line, not a Python error."""
+    ivr = pathlib.Path(sys.executable).with_name("ivr")
+    with subprocess.Popen([str(ivr), "hours", "--days", "400"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as command:
+        first = command.stdout.readline()
+        command.stdout.close()
+        errors = command.stderr.read().decode()
+    assert first.startswith(b"duty: ") and "Traceback" not in errors and "BrokenPipe" not in errors
