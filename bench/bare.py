@@ -2,7 +2,7 @@
 
 `create_app` is the issue's yardstick: it reads nothing of the request. `create_signed_app`
 also does the one thing every webhook of the line must do before answering: read the posted
-fields and check Twilio's signature (with the line's own check), so the two tell apart what
+fields and check Twilio's signature, both as the line does them, so the two tell apart what
 the signature costs and what the rest of the line costs.
 """
 
@@ -30,9 +30,10 @@ def create_app() -> Flask:
 
 
 def create_signed_app() -> Flask:
-    from ivr import security  # here, so the bare app's workers hold none of the line's code
+    from ivr import forms, security  # here, so the bare app's workers hold none of the line's code
 
     app = create_app()
+    app.request_class = forms.Request  # the fields read as the line reads them
     app.config["AUTH_TOKEN"] = os.environ["TWILIO_AUTH_TOKEN"]
     app.before_request(security.check_signature)
     return app
