@@ -2,8 +2,9 @@
 
 Building the twilio library's element tree and serializing it was most of a
 webhook request's CPU, yet a menu or a page answer is the same text every time
-for the same menu, recordings, language, node, step and URL scheme: only a
-transfer depends on the clock, and it is never kept here. No Flask here.
+for the same menu, recordings, language, node, step and URL scheme. A transfer
+depends on the clock only through whether the duty is open and when it opens
+next, so the caller (call.Line) keys it on those. No Flask here.
 
 Entries are keyed on the menu and recordings objects by identity, so a live
 reload (a new Menu) or a changed recording (a new manifest dict) is a new key;
