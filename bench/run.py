@@ -63,10 +63,10 @@ def procfile_command(app: str | None, port: int) -> list[str]:
 class Server:
     """One gunicorn run; its stdout (the call log) goes to a file."""
 
-    def __init__(self, name: str, app: str | None, log: pathlib.Path) -> None:
+    def __init__(self, name: str, app: str | None, log: pathlib.Path, environ: dict[str, str] | None = None) -> None:
         self.name, self.port, self.log = name, free_port(), log
         env = {**os.environ, "TWILIO_AUTH_TOKEN": TOKEN, "PORT": str(self.port),
-               "PYTHONPATH": str(ROOT)}
+               "PYTHONPATH": str(ROOT), **(environ or {})}
         env.pop("IVR_NOW", None)
         self.out = log.open("w")
         self.proc = subprocess.Popen(procfile_command(app, self.port), cwd=ROOT, env=env,

@@ -40,11 +40,13 @@ def paths(menu: Menu) -> list[tuple[str, dict[str, str]]]:
     return out
 
 
-def signed_lines(menu: Menu, base_url: str, token: str) -> list[str]:
-    """One line per request for bench/signed.lua: path, signature, body, tab-separated."""
+def signed_lines(menu: Menu, base_url: str, token: str,
+                 more: tuple[tuple[str, dict[str, str]], ...] = ()) -> list[str]:
+    """One line per request for bench/signed.lua: path, signature, body, tab-separated; `more` are
+    (path, fields) requests added after the menu's paths."""
     validator = RequestValidator(token)
     lines = []
-    for call, (path, extra) in enumerate(paths(menu)):
+    for call, (path, extra) in enumerate([*paths(menu), *more]):
         form = twilio_form(call, **extra)
         signature = validator.compute_signature(base_url + path, form)
         lines.append(f"{path}\t{signature}\t{urlencode(form)}")
