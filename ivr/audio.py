@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import operator
 import os
 import pathlib
 import re
@@ -170,11 +171,11 @@ class Library:
     def offered(self, menu: Menu) -> tuple[Language, ...]:
         """The languages a caller can choose: every voiced one, and a recorded-only one once complete."""
         now, kept = self._monotonic(), self._offered
-        if kept is not None and kept[0] is menu and now - kept[3] < self.recheck_s:
+        same_menu = kept is not None and kept[0] is menu
+        if same_menu and now - kept[3] < self.recheck_s:
             return kept[2]  # asked on every request: the folders were looked at moments ago
         recorded_only = tuple(self.recordings(lang.code) for lang in menu.languages if not lang.voice)
-        if kept is not None and kept[0] is menu and len(kept[1]) == len(recorded_only) \
-                and all(a is b for a, b in zip(kept[1], recorded_only)):
+        if same_menu and all(map(operator.is_, kept[1], recorded_only)):  # no recording changed
             found = kept[2]
         else:
             found = tuple(lang for lang in menu.languages if lang.voice or self.status(menu, lang).complete)
