@@ -30,10 +30,10 @@ def create_app() -> Flask:
 
 
 def create_signed_app() -> Flask:
-    from ivr import forms, security  # here, so the bare app's workers hold none of the line's code
+    from ivr.settings import Settings  # here, so the bare app's workers hold none of the line's code
+    from ivr.web import security
 
     app = create_app()
-    app.request_class = forms.Request  # the fields read as the line reads them
-    app.config["AUTH_TOKEN"] = os.environ["TWILIO_AUTH_TOKEN"]
+    app.config["IVR"] = Settings(auth_token=os.environ["TWILIO_AUTH_TOKEN"])
     app.before_request(security.check_signature)
     return app

@@ -5,7 +5,7 @@
 Starts the Procfile's server (bench.run.Server) on a copy of menus/kajaani.yaml and,
 from several threads, replays the signed requests of bench.traffic without pause,
 reading every answer as Twilio would. Meanwhile it puts the copy through one state
-after another, each held long enough for the line to look at it (ivr/live.py):
+after another, each held long enough for the line to look at it (ivr/menu/live.py):
 deleted, empty, half written, not YAML, failing validation, not UTF-8, a good edit
 (which must go live and be heard), the original again. Prints the answers per
 status, the invalid TwiML, what /healthz and the line said in each state, then
@@ -29,7 +29,9 @@ import time
 import urllib.parse
 from collections import Counter
 
-from ivr import cli, live, twimlcheck
+from ivr import cli
+from ivr.settings import BUNDLED_MENU, Settings
+from ivr.testers import checks as twimlcheck
 from ivr import menu as menus
 
 from . import traffic
@@ -41,7 +43,7 @@ PROBE = "/voice/en/services"  # the first menu in English, whose text the good e
 WELCOME = "en: Immigration services in Kajaani.\n"
 EDITED = "Immigration services in Kajaani, as edited while calls went on."
 # A change is taken at the first look (every 2 s) after the file has been still for 1 s.
-MIN_HOLD_S = live.CHECK_INTERVAL_S + live.SETTLE_S + 1.0
+MIN_HOLD_S = Settings.reload_interval_s + Settings.reload_settle_s + 1.0
 LOOKS = 6  # at the end of each state: several workers answer, each must show the expected menu
 
 
@@ -186,13 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30, help="length of the run, shared by the states")
     parser.add_argument("--threads", type=int, default=4, help="clients replaying requests at once")
     args = parser.parse_args(argv)
-    original = menus.DEFAULT_MENU.read_bytes()
+    original = BUNDLED_MENU.read_bytes()
     plan = states(original)
     seconds = max(args.seconds / len(plan), MIN_HOLD_S)
     shm = "/dev/shm" if os.path.isdir("/dev/shm") else None  # the call log in memory, as in bench.run
     with tempfile.TemporaryDirectory(prefix="ivr-faults-", dir=shm) as tmp:
         copy, log = pathlib.Path(tmp) / "kajaani.yaml", pathlib.Path(tmp) / "server.log"
-        shutil.copyfile(menus.DEFAULT_MENU, copy)
+        shutil.copyfile(BUNDLED_MENU, copy)
         server = Server("the line", None, log, {"IVR_MENU": str(copy)})
         stop, current, loads = threading.Event(), ["start"], []
         started = time.monotonic()

@@ -22,11 +22,12 @@ from collections import defaultdict
 
 def measure(requests: int, freeze: bool) -> dict[int, list[float]]:
     from ivr import create_app, menu as menus
+    from ivr.settings import BUNDLED_MENU, Settings
 
     from . import traffic
 
-    app = create_app({"REQUIRE_TOKEN": False, "AUTH_TOKEN": None, "CALL_LOG": False}, environ={})
-    paths = traffic.paths(menus.load(menus.DEFAULT_MENU))
+    app = create_app(Settings(require_token=False, call_log=False))
+    paths = traffic.paths(menus.load(BUNDLED_MENU))
     client = app.test_client()
     if freeze:
         gc.freeze()

@@ -26,7 +26,8 @@ import time
 import urllib.request
 
 from ivr import menu as menus
-from ivr.errors import MenuError
+from ivr.menu.errors import MenuError
+from ivr.settings import BUNDLED_MENU
 
 from . import bigmenu, traffic
 
@@ -147,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args(argv)
     wrk = ensure_wrk()
-    menu = menus.load(menus.DEFAULT_MENU)
+    menu = menus.load(BUNDLED_MENU)
     runs: dict[str, list[dict]] = {name: [] for name, _ in SERVERS}
     rss: dict[str, list[float]] = {}
     # The servers' stdout (the call log) goes to memory when it can, as to a platform's log pipe:

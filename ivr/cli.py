@@ -3,41 +3,48 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
+import pathlib
 import sys
 
-from . import audio, audio_cli
-from . import menu as menus
-from . import golden, graph, script, simulator, stats, timetable
-from .errors import ConfigError, MenuError
+from .audio import library as audio
+from .staff import audio as audio_cli
+from .menu import model as menus
+from .staff import graph, script, stats
+from .staff import hours as timetable
+from .testers import golden
+from .testers import call as simulator
+from .menu.errors import ConfigError, MenuError
+from .settings import Settings, audio_path, menu_path
 
 
 def serve(args: argparse.Namespace) -> int:
     from . import create_app
 
-    overrides = {"REQUIRE_TOKEN": False, "SIMULATOR": not args.no_simulator}
+    settings = Settings.from_env(require_token=False, simulator=not args.no_simulator)
     if args.menu:
-        overrides["MENU"] = args.menu
+        settings = dataclasses.replace(settings, menu=pathlib.Path(args.menu))
     if args.at:
-        overrides["NOW"] = args.at
+        settings = dataclasses.replace(settings, now=args.at)
     try:
-        app = create_app(overrides)
+        app = create_app(settings)
     except (MenuError, ConfigError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 1
-    if not app.config["AUTH_TOKEN"]:
+    if not app.config["IVR"].auth_token:
         print("warning: TWILIO_AUTH_TOKEN is not set, so requests are not signature-checked. "
               "Fine on this machine; never expose this server to the internet.", file=sys.stderr)
     print(f"The line answers at http://{args.host}:{args.port}/voice (menu: {app.extensions['ivr.menu'].source})",
           file=sys.stderr)
-    if app.config["SIMULATOR"]:
+    if app.config["IVR"].simulator:
         print(f"Call it from the browser: http://{args.host}:{args.port}/simulator", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
     return 0
 
 
 def validate(args: argparse.Namespace) -> int:
-    files = args.files or [os.environ.get("IVR_MENU") or str(menus.DEFAULT_MENU)]
+    files = args.files or [str(menu_path())]
     status = 0
     for path in files:
         try:
@@ -50,7 +57,7 @@ def validate(args: argparse.Namespace) -> int:
             continue
         for warning in loaded.warnings:
             print(warning)
-        recorded = audio.problems(loaded, audio.Library(os.environ.get("IVR_AUDIO") or audio.AUDIO_DIR))
+        recorded = audio.problems(loaded, audio.Library(audio_path()))
         for problem in recorded:
             print(problem)
         if any(not p.warning for p in recorded):

@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from ivr.settings import Settings
 from ivr import create_app
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -30,7 +31,7 @@ def clock():
 
 @pytest.fixture
 def app(clock):
-    return create_app({"REQUIRE_TOKEN": False, "AUTH_TOKEN": None, "CLOCK": clock}, environ={})
+    return create_app(Settings.from_env({}, require_token=False, auth_token=None), clock=clock)
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
-from ivr import ConfigError, MenuError, create_app, settings
+from ivr.settings import BUNDLED_MENU
+from ivr.settings import Settings
+from ivr import ConfigError, MenuError, create_app
 from ivr import menu as menus
 
 from .twiml import parse
@@ -18,34 +20,35 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 def test_factory_refuses_to_start_without_a_token_unless_told_it_is_local():
     with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN is not set"):
         create_app(environ={})
-    assert create_app({"REQUIRE_TOKEN": False}, environ={}).config["AUTH_TOKEN"] is None
+    assert create_app(Settings.from_env({}, require_token=False)).config["IVR"].auth_token is None
 
 
 def test_settings_come_from_the_environment():
-    config = settings({"TWILIO_AUTH_TOKEN": "t", "IVR_MENU": "m.yaml", "IVR_PUBLIC_URL": "https://x", "IVR_NOW": "2026-12-24T10:00"})
-    assert config["AUTH_TOKEN"] == "t" and config["MENU"] == "m.yaml"
-    assert config["PUBLIC_URL"] == "https://x" and config["NOW"] == "2026-12-24T10:00"
-    assert settings({})["MENU"] == str(menus.DEFAULT_MENU)
+    config = Settings.from_env({"TWILIO_AUTH_TOKEN": "t", "IVR_MENU": "m.yaml", "IVR_PUBLIC_URL": "https://x",
+                                "IVR_NOW": "2026-12-24T10:00", "IVR_AUDIO": "rec"})
+    assert config.auth_token == "t" and config.menu == pathlib.Path("m.yaml") and config.audio == pathlib.Path("rec")
+    assert config.public_url == "https://x" and config.now == "2026-12-24T10:00"
+    assert Settings.from_env({}).menu == BUNDLED_MENU
 
 
 def test_ivr_now_freezes_the_clock_in_helsinki_time():
-    app = create_app({"REQUIRE_TOKEN": False}, environ={"IVR_NOW": "2026-12-24T10:00"})
+    app = create_app(Settings.from_env({"IVR_NOW": "2026-12-24T10:00"}, require_token=False))
     answer = parse(app.test_client().post("/voice/en/duty"))
     assert answer.dial is None and "Monday 28 December" in answer.text
-    app = create_app({"REQUIRE_TOKEN": False}, environ={"IVR_NOW": "2026-12-28T06:30:00+00:00"})  # 08:30 local
+    app = create_app(Settings.from_env({"IVR_NOW": "2026-12-28T06:30:00+00:00"}, require_token=False))  # 08:30 local
     assert parse(app.test_client().post("/voice/en/duty")).dial is not None
 
 
 def test_a_bad_ivr_now_stops_the_start_with_a_clear_message():
     with pytest.raises(ValueError, match="IVR_NOW='christmas' is not an ISO 8601 date-time"):
-        create_app({"REQUIRE_TOKEN": False}, environ={"IVR_NOW": "christmas"})
+        create_app(Settings.from_env({"IVR_NOW": "christmas"}, require_token=False))
 
 
 def test_a_broken_menu_fails_at_start_not_during_a_call(tmp_path):
     bad = tmp_path / "menu.yaml"
     bad.write_text("name: x\ntimezone: Europe/Helsinki\nstart: nowhere\nlanguages: []\nnodes: {}\n")
     with pytest.raises(MenuError) as caught:
-        create_app({"REQUIRE_TOKEN": False, "MENU": str(bad)}, environ={})
+        create_app(Settings.from_env({}, require_token=False, menu=bad))
     assert str(bad) in str(caught.value) or "menu.yaml" in str(caught.value)
 
 

@@ -6,7 +6,9 @@ import wave
 
 import pytest
 
-from ivr import audio, cli, create_app
+from ivr.settings import Settings
+from ivr import cli, create_app
+from ivr.audio import library as audio
 from ivr import menu as menus
 from ivr import phrases as P
 
@@ -51,8 +53,7 @@ def record(folder, prompt, seconds=0.2, rate=8000):
 def small_app(tmp_path, clock, text=SMALL):
     menu = menus.loads(text, "small.yaml")
     # RELOAD_INTERVAL 0: a recording added or removed in a test is heard by the very next request.
-    return create_app({"REQUIRE_TOKEN": False, "CLOCK": clock, "MENU_OBJECT": menu, "AUDIO": str(tmp_path),
-                       "RELOAD_INTERVAL": 0}, environ={}), menu
+    return create_app(Settings.from_env({}, require_token=False, audio=tmp_path, reload_interval_s=0), clock=clock, menu=menu), menu
 
 
 def post(client, url, **form):
@@ -355,8 +356,8 @@ def test_manifests_are_looked_at_once_per_interval_and_a_change_is_heard_after_i
     seconds = [100.0]
     library = app.extensions["ivr.audio"] = audio.Library(tmp_path, 2.0, lambda: seconds[0])
     looked = []
-    real = library._recordings
-    monkeypatch.setattr(library, "_recordings", lambda code: looked.append(code) or real(code))
+    real = audio.read_manifest
+    monkeypatch.setattr(audio, "read_manifest", lambda path: looked.append(path.parent.name) or real(path))
     client = app.test_client()
     for _ in range(3):
         assert [url.split("?")[0] for url in plays(post(client, "/voice/en/top"))] == ["/audio/en/top.say.wav"]

@@ -3,7 +3,7 @@
 import pytest
 
 from ivr import phrases as P
-from ivr import voices
+from ivr.menu import voices
 
 from .twiml import parse
 

@@ -7,7 +7,10 @@ import time
 
 import pytest
 
-from ivr import calllog, create_app
+from ivr.settings import BUNDLED_MENU
+from ivr.settings import Settings
+from ivr import create_app
+from ivr.web import calllog
 from ivr import menu as menu_module
 
 CALLER = "+358401234567"
@@ -88,7 +91,7 @@ def test_a_transfer_asked_outside_hours_is_logged_as_closed(client, clock, capsy
 
 
 def test_refused_and_oversized_requests_are_logged_and_other_paths_are_not(clock, capsys):
-    app = create_app({"AUTH_TOKEN": "test-token", "CLOCK": clock}, environ={})
+    app = create_app(Settings.from_env({}, auth_token="test-token"), clock=clock)
     client = app.test_client()
     assert client.post("/voice", data={"CallSid": "CA1"}).status_code == 403
     assert client.post("/voice", data={"CallSid": "CA1", "x": "y" * 70_000}).status_code == 413
@@ -114,9 +117,8 @@ def test_huge_or_odd_fields_stay_short_and_a_closed_stdout_costs_no_answer(clien
 def test_the_time_follows_a_live_change_of_the_menus_time_zone(tmp_path, clock, capsys):
     """Staff count calls by local hour: a menu moved to another time zone is logged in it at once."""
     path = tmp_path / "kajaani.yaml"
-    path.write_text(menu_module.DEFAULT_MENU.read_text(encoding="utf-8"), encoding="utf-8")
-    app = create_app({"REQUIRE_TOKEN": False, "AUTH_TOKEN": None, "CLOCK": clock, "MENU": str(path),
-                      "RELOAD_INTERVAL": 0, "RELOAD_SETTLE": 0}, environ={})
+    path.write_text(BUNDLED_MENU.read_text(encoding="utf-8"), encoding="utf-8")
+    app = create_app(Settings.from_env({}, require_token=False, auth_token=None, menu=path, reload_interval_s=0, reload_settle_s=0), clock=clock)
     client = app.test_client()
     call(client, "/voice")
     path.write_text(path.read_text(encoding="utf-8").replace("timezone: Europe/Helsinki", "timezone: UTC"),

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ivr import create_app, hours
+from ivr.settings import Settings
+from ivr import create_app
+from ivr.menu import hours
 
 from .twiml import parse
 
@@ -123,6 +125,6 @@ def test_the_line_dials_from_the_first_second_of_local_08_00(client, clock, inst
     ("2026-10-26T08:00", True),            # no offset: Helsinki time
 ])
 def test_ivr_now_with_an_utc_offset_is_read_as_that_instant(frozen, dials):
-    app = create_app({"REQUIRE_TOKEN": False}, environ={"IVR_NOW": frozen})
+    app = create_app(Settings.from_env({"IVR_NOW": frozen}, require_token=False))
     answer = parse(app.test_client().post("/voice/en/duty"))
     assert (answer.dial is not None) is dials

@@ -1,6 +1,6 @@
 """A fault inside the line reaches the caller as an apology in TwiML, never as an HTTP 500."""
 
-from ivr import call
+from ivr.flow import line as call
 
 from .twiml import parse
 

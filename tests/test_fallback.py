@@ -4,7 +4,9 @@ import pytest
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
-from ivr import create_app, fallback
+from ivr.settings import Settings
+from ivr import create_app
+from ivr.web import fallback
 
 from .twiml import parse
 
@@ -41,7 +43,7 @@ def test_it_answers_after_the_menu_is_gone(app):
 
 @pytest.fixture
 def signed(clock):
-    return create_app({"AUTH_TOKEN": TOKEN, "CLOCK": clock}, environ={}).test_client()
+    return create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock).test_client()
 
 
 def test_with_a_token_only_signed_requests_get_it(signed):

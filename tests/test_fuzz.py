@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 from werkzeug.datastructures import MultiDict
 
-from ivr import create_app, voices
+from ivr.settings import Settings
+from ivr import create_app
+from ivr.menu import voices
 
 from .conftest import OPEN, Clock
 from .twiml import parse
@@ -28,8 +30,8 @@ MAX_BODY = 64 * 1024
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 clock = Clock(OPEN)
-APP = create_app({"REQUIRE_TOKEN": False, "AUTH_TOKEN": None, "CLOCK": clock}, environ={})
-SIGNED = create_app({"AUTH_TOKEN": TOKEN, "CLOCK": clock}, environ={})
+APP = create_app(Settings.from_env({}, require_token=False, auth_token=None), clock=clock)
+SIGNED = create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
 
 instants = st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2028, 12, 31),
                         timezones=st.just(dt.timezone.utc))

@@ -6,9 +6,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ivr import cli, golden
+from ivr.settings import BUNDLED_MENU
+from ivr import cli
+from ivr.testers import golden
 from ivr import menu as menus
-from ivr.simulator import Request
+from ivr.testers.call import Request
 
 FOLDER = pathlib.Path(__file__).parent / "golden"
 SCENARIOS = golden.scenarios(FOLDER)
@@ -16,7 +18,7 @@ SCENARIOS = golden.scenarios(FOLDER)
 
 @pytest.fixture(scope="module")
 def bundled():
-    return menus.load(menus.DEFAULT_MENU)
+    return menus.load(BUNDLED_MENU)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])

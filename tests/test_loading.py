@@ -4,7 +4,7 @@ import pytest
 
 from bench import bigmenu
 from ivr import menu
-from ivr.errors import MenuError
+from ivr.menu.errors import MenuError
 
 
 @pytest.mark.parametrize("text, error", [

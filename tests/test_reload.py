@@ -13,7 +13,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from werkzeug.serving import make_server
 
-from ivr import create_app, live, menu, phrases
+from ivr.settings import BUNDLED_MENU, Settings
+from ivr import create_app, menu, phrases
+from ivr.menu import live
 
 WELCOME = "Immigration services in Kajaani."
 
@@ -60,9 +62,8 @@ _bump.count = 0
 @pytest.fixture
 def line(tmp_path, clock):
     path = tmp_path / "kajaani.yaml"
-    shutil.copy(menu.DEFAULT_MENU, path)
-    app = create_app({"REQUIRE_TOKEN": False, "AUTH_TOKEN": None, "CLOCK": clock, "MENU": str(path),
-                      "RELOAD_INTERVAL": 0, "RELOAD_SETTLE": 0}, environ={})
+    shutil.copy(BUNDLED_MENU, path)
+    app = create_app(Settings.from_env({}, require_token=False, auth_token=None, menu=path, reload_interval_s=0, reload_settle_s=0), clock=clock)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
@@ -88,17 +89,17 @@ def test_a_bad_change_is_refused_and_the_old_menu_still_served(line, caplog):
     """A dangling option would strand callers: the line keeps the last good menu and logs why."""
     good = line.health()["version"]["sha256"]
     line.edit('"6": associations', '"6": asociations')
-    with caplog.at_level(logging.ERROR, logger="ivr.live"):
+    with caplog.at_level(logging.ERROR, logger="ivr.menu.live"):
         text, root = line.post("/voice/en/services")
     assert WELCOME in text and "Local and national associations, press 6." in text
     health = line.health()["version"]
     assert health["sha256"] == good
     problems = [
-        f"{menu.shown(line.path)}:116:12: key 6 leads to 'asociations', which is not a node: did you mean 'associations'?",
-        f"{menu.shown(line.path)}:557:3: node 'associations' cannot be reached: no menu has an option for it",
+        f"{menu.model.shown(line.path)}:116:12: key 6 leads to 'asociations', which is not a node: did you mean 'associations'?",
+        f"{menu.model.shown(line.path)}:557:3: node 'associations' cannot be reached: no menu has an option for it",
     ]
     assert health["refused"]["problems"] == problems
-    logged = [r.getMessage() for r in caplog.records if r.name == "ivr.live"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "ivr.menu.live"]
     assert logged == [f"menu change refused (version {health['refused']['sha256'][:12]}); "
                       f"version {good[:12]} stays live:", *problems]
     # A key pressed on the old menu still leads where callers were told.
@@ -148,7 +149,7 @@ def test_a_damaged_file_is_refused_until_it_is_good_again(line, damage, expected
 def test_a_file_still_being_written_waits_until_it_settles(tmp_path):
     """A truncated file can parse; one modified a moment ago is not read until it is a second old."""
     path = tmp_path / "kajaani.yaml"
-    shutil.copy(menu.DEFAULT_MENU, path)
+    shutil.copy(BUNDLED_MENU, path)
     now = [os.stat(path).st_mtime_ns / 1e9 + 100]
     watch = live.LiveMenu(path, interval=0, settle=1.0, wall=lambda: now[0])
     text = path.read_text(encoding="utf-8")
@@ -162,7 +163,7 @@ def test_a_file_still_being_written_waits_until_it_settles(tmp_path):
 def test_checks_are_throttled(tmp_path):
     """Between two looks at the file, requests are served without touching the disk."""
     path = tmp_path / "kajaani.yaml"
-    shutil.copy(menu.DEFAULT_MENU, path)
+    shutil.copy(BUNDLED_MENU, path)
     ticks = [0.0]
     watch = live.LiveMenu(path, interval=2.0, settle=0, ticks=lambda: ticks[0])
     path.write_text(path.read_text(encoding="utf-8").replace(WELCOME, "Changed."), encoding="utf-8")

@@ -6,8 +6,9 @@ import fastjsonschema
 import jsonschema
 import pytest
 
+from ivr.settings import BUNDLED_MENU
 from ivr import menu
-from ivr.yamlsource import FAST_CHECK, SCHEMA, SCHEMA_PATH, Source
+from ivr.menu.source import FAST_CHECK, SCHEMA, SCHEMA_PATH, Source
 
 from .test_validate import GOOD
 
@@ -25,10 +26,10 @@ def test_schema_is_a_valid_draft_07_schema_as_editors_read_it():
 
 
 def test_bundled_menu_points_editors_at_the_schema_and_matches_it():
-    text = menu.DEFAULT_MENU.read_text(encoding="utf-8")
+    text = BUNDLED_MENU.read_text(encoding="utf-8")
     first = text.splitlines()[0]
-    assert first == "# yaml-language-server: $schema=../ivr/menu.schema.json"
-    assert (menu.DEFAULT_MENU.parent / first.split("=", 1)[1]).resolve() == SCHEMA_PATH.resolve()
+    assert first == "# yaml-language-server: $schema=../ivr/menu/schema.json"
+    assert (BUNDLED_MENU.parent / first.split("=", 1)[1]).resolve() == SCHEMA_PATH.resolve()
     assert errors(text) == []
 
 
@@ -91,4 +92,4 @@ def test_the_fast_check_refuses_whatever_the_full_check_refuses(old, new):
     with pytest.raises(fastjsonschema.JsonSchemaException):
         FAST_CHECK(data)
     FAST_CHECK(Source(GOOD, "x.yaml").data)
-    FAST_CHECK(Source(menu.DEFAULT_MENU.read_text(encoding="utf-8"), "x.yaml").data)
+    FAST_CHECK(Source(BUNDLED_MENU.read_text(encoding="utf-8"), "x.yaml").data)

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from ivr import cli, script
+from ivr import cli
+from ivr.staff import script
 from ivr import phrases as P
 
 from .conftest import HELSINKI

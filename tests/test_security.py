@@ -6,6 +6,7 @@ import pytest
 from twilio.request_validator import RequestValidator
 from werkzeug.datastructures import MultiDict
 
+from ivr.settings import Settings
 from ivr import create_app
 
 from .twiml import parse
@@ -15,7 +16,7 @@ TOKEN = "test-token-not-a-secret"
 
 @pytest.fixture
 def signed_app(clock):
-    return create_app({"AUTH_TOKEN": TOKEN, "CLOCK": clock}, environ={})
+    return create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
 
 
 def sign(url, form):
@@ -54,7 +55,7 @@ def test_query_string_is_part_of_what_is_signed(signed_app):
 
 
 def test_behind_a_tunnel_the_public_url_is_what_twilio_signed(clock):
-    app = create_app({"AUTH_TOKEN": TOKEN, "PUBLIC_URL": "https://ivr.example.org/", "CLOCK": clock}, environ={})
+    app = create_app(Settings.from_env({}, auth_token=TOKEN, public_url="https://ivr.example.org/"), clock=clock)
     signature = sign("https://ivr.example.org/voice", {"CallSid": "CA1"})
     response = app.test_client().post("/voice", data={"CallSid": "CA1"}, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 200

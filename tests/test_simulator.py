@@ -2,9 +2,10 @@
 
 import pytest
 
+from ivr.settings import Settings
 from ivr import cli, create_app
-from ivr.simulator import hear, interactive, scripted
-from ivr.transports import InProcess, Reply
+from ivr.testers.call import hear, interactive, scripted
+from ivr.testers.transports import InProcess, Reply
 
 from .serving import serving
 
@@ -68,13 +69,13 @@ def test_the_requests_carry_twilios_form_fields(app):
 
 
 def test_signed_requests_pass_the_lines_signature_check(clock):
-    app = create_app({"AUTH_TOKEN": TOKEN, "CLOCK": clock}, environ={})
+    app = create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
     text, result = transcript(app, "3", token=TOKEN)
     assert result.problems == [] and "Immigration services in Kajaani." in text
 
 
 def test_a_wrong_token_is_refused_and_said_so(clock):
-    app = create_app({"AUTH_TOKEN": TOKEN, "CLOCK": clock}, environ={})
+    app = create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
     text, result = transcript(app, "3", token="some-other-token")
     assert result.problems == [
         "11200 the line answered HTTP 403 (the signature check refused it: is TWILIO_AUTH_TOKEN right, "
@@ -84,7 +85,7 @@ def test_a_wrong_token_is_refused_and_said_so(clock):
 
 
 def test_the_signature_uses_the_public_url_when_one_is_set(clock):
-    app = create_app({"AUTH_TOKEN": TOKEN, "CLOCK": clock, "PUBLIC_URL": "https://ivr.example.org"}, environ={})
+    app = create_app(Settings.from_env({}, auth_token=TOKEN, public_url="https://ivr.example.org"), clock=clock)
     _, result = transcript(app, "3 5", token=TOKEN)
     assert result.problems == []
 
@@ -234,7 +235,7 @@ def test_ivr_call_refuses_a_time_that_is_not_one(capsys, monkeypatch):
 
 
 def test_ivr_call_url_calls_a_served_line_signing_with_the_token(capsys, monkeypatch, clock):
-    app = create_app({"AUTH_TOKEN": TOKEN, "CLOCK": clock}, environ={})
+    app = create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
     with serving(app) as base:
         status = cli.main(["call", "--url", base, "--press", "3 5 1", "--dial-outcome", "no-answer"])
@@ -245,7 +246,7 @@ def test_ivr_call_url_calls_a_served_line_signing_with_the_token(capsys, monkeyp
 
 
 def test_ivr_call_url_with_the_wrong_token_shows_the_403_and_fails(capsys, monkeypatch, clock):
-    app = create_app({"AUTH_TOKEN": TOKEN, "CLOCK": clock}, environ={})
+    app = create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "not-the-token")
     with serving(app) as base:
         status = cli.main(["call", "--url", f"{base}/voice", "--press", "3"])

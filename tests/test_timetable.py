@@ -5,7 +5,9 @@ import pathlib
 import subprocess
 import sys
 
-from ivr import cli, menu, timetable
+from ivr.settings import BUNDLED_MENU
+from ivr import cli, menu
+from ivr.staff import hours as timetable
 
 from .conftest import HELSINKI
 
@@ -37,7 +39,7 @@ def test_holiday_names_fall_back_to_english(capsys):
 
 def test_a_closure_from_the_menu(tmp_path, capsys):
     path = tmp_path / "kajaani.yaml"
-    path.write_text(menu.DEFAULT_MENU.read_text(encoding="utf-8").replace(
+    path.write_text(BUNDLED_MENU.read_text(encoding="utf-8").replace(
         "closed: []", "closed:\n      - 2026-12-28"), encoding="utf-8")
     assert hours_of(capsys, "--menu", str(path), "--from", "2026-12-28", "--days", "2")[1:] == [
         "2026-12-28 Mon closed: closure (schedules.duty.closed)",

@@ -4,8 +4,9 @@ import textwrap
 
 import pytest
 
+from ivr.settings import BUNDLED_MENU
 from ivr import cli, menu
-from ivr.errors import MenuError
+from ivr.menu.errors import MenuError
 
 GOOD = textwrap.dedent("""\
     name: Test line
@@ -243,7 +244,7 @@ def test_a_prompt_just_under_twenty_seconds_is_fine():
 # -- the command -----------------------------------------------------------------
 
 def test_validate_exits_0_on_the_bundled_menu(capsys):
-    assert cli.main(["validate", str(menu.DEFAULT_MENU)]) == 0
+    assert cli.main(["validate", str(BUNDLED_MENU)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == "menus/kajaani.yaml: ok, 8 nodes in 10 languages"
     assert all(": warning: " in line for line in out[:-1])

@@ -8,7 +8,9 @@ import wave
 import pytest
 from flask import Flask, Response
 
-from ivr import cli, create_app, webphone
+from ivr.settings import Settings
+from ivr import cli, create_app
+from ivr.web import simulator as webphone
 
 from .serving import serving
 
@@ -22,9 +24,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage
 
 def test_the_page_is_off_unless_configured(clock):
     """The public server never has it: only `ivr serve` (SIMULATOR true) does."""
-    app = create_app({"REQUIRE_TOKEN": False, "CLOCK": clock}, environ={})
+    app = create_app(Settings.from_env({}, require_token=False), clock=clock)
     assert app.test_client().get("/simulator").status_code == 404
-    on = create_app({"REQUIRE_TOKEN": False, "CLOCK": clock, "SIMULATOR": True}, environ={})
+    on = create_app(Settings.from_env({}, require_token=False, simulator=True), clock=clock)
     with on.test_client().get("/simulator") as page:
         assert page.status_code == 200 and b'<ol id="transcript"' in page.data
     with on.test_client().get("/simulator/static/phone.js") as script:
@@ -62,7 +64,7 @@ def browser():
 
 @pytest.fixture
 def line(clock):
-    app = create_app({"REQUIRE_TOKEN": False, "AUTH_TOKEN": None, "CLOCK": clock, "SIMULATOR": True}, environ={})
+    app = create_app(Settings.from_env({}, require_token=False, auth_token=None, simulator=True), clock=clock)
     with serving(app) as base:
         yield base
 

@@ -62,7 +62,7 @@ class InProcess:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.client = app.test_client()
-        self.public = app.config.get("PUBLIC_URL")
+        self.public = app.config["IVR"].public_url
 
     def absolute(self, url: str) -> str:
         return urljoin(self.BASE, url)

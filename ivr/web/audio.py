@@ -11,7 +11,7 @@ import io
 
 from flask import Blueprint, abort, current_app, request, send_file
 
-from . import audio_synth
+from ..audio import synth as audio_synth
 
 bp = Blueprint("audio", __name__, url_prefix="/audio")
 MAX_AGE_S = 24 * 3600  # URLs carry the file's checksum (?v=), so a new recording gets a new URL

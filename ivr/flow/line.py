@@ -13,17 +13,18 @@ from collections.abc import Callable
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from . import audio, speech, twiml
-from .answers import ANSWERS, Rendered
-from . import phrases as P
-from .menu import BACK_KEY, LANGUAGE_KEY, REPEAT_KEY, SLOW_KEY, Language, Menu, Node
+from ..audio import library as audio
+from ..speech import prompts as speech
+from ..speech import twiml
+from .. import phrases as P
+from ..menu import BACK_KEY, LANGUAGE_KEY, REPEAT_KEY, SLOW_KEY, Language, Menu, Node
 
 MAX_SILENCES = 3  # prompts in a row with no key, then goodbye
 MAX_WRONG = 3  # wrong keys in a row, then goodbye
 DIAL_FAILED = {"busy", "no-answer", "failed", "canceled"}
 
 Urls = Callable[..., str]
-Answer = VoiceResponse | Rendered  # str() of either is the TwiML
+Answer = VoiceResponse
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,7 +44,6 @@ class Line:
     urls: Urls
     now: dt.datetime
     audio: audio.Library | None = None
-    mount: str = ""  # where the app is mounted: the URLs in an answer depend on it
 
     def say(self, parent, lang: Language, what: speech.Speech, slow: bool = False) -> None:
         twiml.say(parent, lang, what, self._player(lang, slow), slow)
@@ -64,12 +64,6 @@ class Line:
 
         return play
 
-    def _kept(self, langs: tuple[Language, ...], key: tuple, render: Callable[[], VoiceResponse]) -> Rendered:
-        """An answer that depends only on the menu, the recordings of `langs` and `key`, rendered once
-        (see answers.py). Never for anything read from the clock."""
-        recordings = tuple(self.audio.recordings(lang.code) for lang in langs) if self.audio else (None,)
-        return ANSWERS.get((self.menu, self.urls, *recordings), (self.mount, *key), render)
-
     def offered(self) -> tuple[Language, ...]:
         """Voiced languages, and those served from recordings once every prompt is recorded."""
         if self.audio is None:
@@ -87,10 +81,7 @@ class Line:
     def _group(self, first: str) -> list[Language]:
         return [lang for lang in self.offered() if len(lang.key) > 1 and lang.key[0] == first]
 
-    def languages(self, step: Step = Step()) -> Rendered:
-        return self._kept(self.menu.languages, ("languages", step), lambda: self._languages(step))
-
-    def _languages(self, step: Step) -> VoiceResponse:
+    def languages(self, step: Step = Step()) -> VoiceResponse:
         response = VoiceResponse()
         if step.silent >= MAX_SILENCES or step.wrong >= MAX_WRONG:
             return self._goodbye_all(response)
@@ -125,8 +116,7 @@ class Line:
         """A menu or page; `notice` is a phrase said first (the message of a wrong key)."""
         if node.kind == "transfer":
             return self.transfer(lang, node)
-        return self._kept((lang,), ("node", lang.code, node.id, step, notice),
-                          lambda: self._node(lang, node, step, notice))
+        return self._node(lang, node, step, notice)
 
     def _node(self, lang: Language, node: Node, step: Step, message: str | None) -> VoiceResponse:
         response = VoiceResponse()
@@ -179,15 +169,8 @@ class Line:
     # The transfer ------------------------------------------------------
 
     def transfer(self, lang: Language, node: Node) -> Answer:
-        """Connect the caller while the service is open; when closed, say when it opens next.
-        Kept like the other answers, keyed on that next opening: the only thing read from the clock."""
-        schedule = self.menu.schedules[node.schedule]
-        is_open = schedule.is_open(self.now)
-        opens = None if is_open else schedule.next_opening(self.now)
-        return self._kept((lang,), ("transfer", lang.code, node.id, is_open, opens),
-                          lambda: self._transfer(lang, node, is_open))
-
-    def _transfer(self, lang: Language, node: Node, is_open: bool) -> VoiceResponse:
+        """Connect the caller while the service is open; when closed, say when it opens next."""
+        is_open = self.menu.schedules[node.schedule].is_open(self.now)
         response = VoiceResponse()
         back = self.urls("node", lang=lang.code, node=node.parent or self.menu.start, b=1)
         if not is_open:
@@ -206,10 +189,6 @@ class Line:
     def dialled(self, lang: Language, node: Node, status: str | None) -> Answer:
         """After <Dial>: a finished call ends here; one nobody answered gets the alternatives."""
         failed = status in DIAL_FAILED or status is None or node.kind != "transfer"
-        return self._kept((lang,), ("dialled", lang.code, node.id, failed),
-                          lambda: self._dialled(lang, node, failed))
-
-    def _dialled(self, lang: Language, node: Node, failed: bool) -> VoiceResponse:
         response = VoiceResponse()
         if failed:
             if node.kind == "transfer":
@@ -235,10 +214,6 @@ class Line:
 
     def lost(self, lang: Language | None) -> Answer:
         """A URL that names no node we know (an old link after a menu change): start again."""
-        langs = (lang,) if lang is not None else ()
-        return self._kept(langs, ("lost", lang.code if lang else None), lambda: self._lost(lang))
-
-    def _lost(self, lang: Language | None) -> VoiceResponse:
         response = VoiceResponse()
         if lang is None:
             response.redirect(self.urls("voice"), method="POST")

@@ -15,7 +15,7 @@ from babel.dates import get_day_names
 from . import hours
 from .errors import MenuError, Problem
 
-SCHEMA_PATH = pathlib.Path(__file__).parent / "menu.schema.json"
+SCHEMA_PATH = pathlib.Path(__file__).parent / "schema.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 # Draft 7: the draft common YAML editor extensions validate with (newer ones only get a warning there).
 _VALIDATOR = jsonschema.Draft7Validator(SCHEMA)

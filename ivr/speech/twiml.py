@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from twilio.twiml.voice_response import Gather, Say, VoiceResponse
 
-from .menu import Language
-from .speech import Pause, Prompt, Speech, join
+from ..menu import Language
+from .prompts import Pause, Prompt, Speech, join
 
 MENU_TIMEOUT_S = 6
 PAGE_TIMEOUT_S = 8

@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import menu as menus
-from .simulator import OUTCOMES, Request, hear, local_line
+from ..menu import model as menus
+from ..settings import BUNDLED_MENU
+from .call import OUTCOMES, Request, hear, local_line
 from .transports import InProcess
 
 DEFAULT_DIR = pathlib.Path("tests/golden")
@@ -63,7 +64,7 @@ def scenarios(folder: pathlib.Path = DEFAULT_DIR) -> list[Scenario]:
 
 def play(scenario: Scenario, menu: menus.Menu) -> tuple[str, list[Request]]:
     """The scenario's transcript and the requests the call made."""
-    app = local_line(scenario.at, environ={}, AUTH_TOKEN=None, MENU_OBJECT=menu)
+    app = local_line(scenario.at, environ={}, menu=menu)
     header = [f"# {scenario.name}: {scenario.note}" if scenario.note else f"# {scenario.name}",
               f"# at {app.extensions['ivr.clock']():%A %Y-%m-%d %H:%M %Z}, keys: {scenario.press}, "
               f"transfer: {scenario.dial_outcome}"]
@@ -154,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
     folder = pathlib.Path(args.dir)
     logging.getLogger("ivr").setLevel(logging.ERROR)  # the transcripts are the output
     try:
-        menu = menus.load(args.menu or menus.DEFAULT_MENU)
+        menu = menus.load(args.menu or BUNDLED_MENU)
         if args.record:
             touched, calls = record(folder, menu)
             print("\n".join(touched) or "every transcript is as recorded")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from . import voices
+from ..menu import voices
 
 VERBS = {
     "Say", "Play", "Pause", "Gather", "Dial", "Redirect", "Hangup", "Reject", "Record", "Enqueue", "Leave",

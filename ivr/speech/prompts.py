@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from . import phrases as P
-from .menu import Contact, Language, Menu, Node, Number
+from .. import phrases as P
+from ..menu import Contact, Language, Menu, Node, Number
 
 GROUP_PAUSE_MS = 600  # between digit groups, so a listener can write them down
 SENTENCE_PAUSE_MS = 400

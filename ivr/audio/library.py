@@ -17,8 +17,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
-import operator
-import os
 import pathlib
 import re
 import struct
@@ -27,19 +25,18 @@ from collections.abc import Callable
 
 import yaml
 
-from . import phrases as P
-from . import speech
-from .errors import Problem
-from .menu import Language, Menu
+from .. import phrases as P
+from ..speech import prompts as speech
+from ..menu.errors import Problem
+from ..menu import Language, Menu
 
-AUDIO_DIR = pathlib.Path(__file__).resolve().parent.parent / "audio"
 MANIFEST = "manifest.yaml"
 PROMPT_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
 RATES = (8000, 16000)  # phone lines: 8 kHz (or 16 kHz) mono
 FORMATS = {1: "16-bit PCM", 7: "mu-law", 6: "A-law"}
 
-MAX_NAMES = 64  # language folders whose names are remembered (a menu has about ten languages)
+MAX_NAMES = 64  # language folders remembered (a menu has about ten languages; codes come from URLs too)
 NONE: dict = {}  # a language with no recordings (one object, so caches can compare it; never changed)
 
 log = logging.getLogger(__name__)
@@ -75,25 +72,22 @@ class Status:
 
 
 class Library:
-    """The recordings under `root`, re-read when a language's manifest changes.
+    """The recordings under `root`, re-read when a language's manifest or folder changes.
 
-    A webhook asks about a dozen prompts, and every request asks which languages
-    are offered: looking at the manifests each time cost more than the answer.
-    With `recheck_s`, a language's folder is looked at again only after that many
-    seconds (the app uses the menu file's reload interval), so a recording added
-    or removed is heard within that time. 0 looks every time (the staff commands).
+    Every request asks which languages are offered, which needs every prompt of a
+    recorded-only language: kept per language until its recordings or the menu change
+    (without it a request cost several milliseconds more). With `recheck_s`, a folder
+    is looked at no more often than that (the menu's reload interval); 0 looks every
+    time (the staff commands).
     """
 
-    def __init__(self, root: str | pathlib.Path = AUDIO_DIR, recheck_s: float = 0.0,
+    def __init__(self, root: str | pathlib.Path, recheck_s: float = 0.0,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.root = pathlib.Path(root)
         self.recheck_s = recheck_s
         self._monotonic = monotonic
-        self._cache: dict[str, tuple[tuple, dict[str, Recording]]] = {}
-        self._checked: dict[str, tuple[float, dict[str, Recording]]] = {}  # code -> (when, recordings)
-        self._statuses: dict[str, tuple[Menu, dict, Status]] = {}  # asked on every call: kept until either changes
-        self._offered: tuple[Menu, tuple[dict, ...], tuple[Language, ...], float] | None = None
-        self._names: dict[str, tuple[str, str]] = {}  # code -> its manifest's and folder's names
+        self._recordings: dict[str, tuple[float, tuple, dict[str, Recording]]] = {}  # code -> (when, stamp, found)
+        self._statuses: dict[str, tuple[Menu, dict, Status]] = {}
 
     def folder(self, code: str) -> pathlib.Path:
         if not LANG_CODE.match(code):
@@ -103,33 +97,19 @@ class Library:
     def recordings(self, code: str) -> dict[str, Recording]:
         """The language's recordings by prompt id; the same dict object until its folder changes."""
         now = self._monotonic()
-        checked = self._checked.get(code)
-        if checked is not None and now - checked[0] < self.recheck_s:
-            return checked[1]
-        found = self._recordings(code)
-        if checked is not None or len(self._checked) < MAX_NAMES:  # codes come from URLs too
-            self._checked[code] = (now, found)
-        return found
-
-    def _recordings(self, code: str) -> dict[str, Recording]:
-        # os.stat of names made once: pathlib's joining cost more than the system calls themselves.
-        names = self._names.get(code)
-        if names is None:
-            folder_path = self.folder(code)
-            names = (str(folder_path / MANIFEST), str(folder_path))
-            if len(self._names) < MAX_NAMES:  # codes come from URLs too: keep the dict small
-                self._names[code] = names
+        kept = self._recordings.get(code)
+        if kept is not None and now - kept[0] < self.recheck_s:
+            return kept[2]
         try:
-            stat = os.stat(names[0])
-            folder = os.stat(names[1])  # a file added or removed changes the folder's time
+            folder = self.folder(code)
+            manifest, listing = (folder / MANIFEST).stat(), folder.stat()  # adding a file changes the folder
         except (OSError, ValueError):
             return NONE
-        stamp = (stat.st_mtime_ns, stat.st_size, folder.st_mtime_ns)
-        cached = self._cache.get(code)
-        if cached is None or cached[0] != stamp:
-            cached = (stamp, read_manifest(pathlib.Path(names[0])))
-            self._cache[code] = cached
-        return cached[1]
+        stamp = (manifest.st_mtime_ns, manifest.st_size, listing.st_mtime_ns)
+        found = kept[2] if kept is not None and kept[1] == stamp else read_manifest(folder / MANIFEST)
+        if kept is not None or len(self._recordings) < MAX_NAMES:  # codes come from URLs too
+            self._recordings[code] = (now, stamp, found)
+        return found
 
     def file(self, code: str, prompt_id: str) -> pathlib.Path | None:
         """The file of a recording listed in the manifest, never anything outside audio/<code>/."""
@@ -170,17 +150,7 @@ class Library:
 
     def offered(self, menu: Menu) -> tuple[Language, ...]:
         """The languages a caller can choose: every voiced one, and a recorded-only one once complete."""
-        now, kept = self._monotonic(), self._offered
-        same_menu = kept is not None and kept[0] is menu
-        if same_menu and now - kept[3] < self.recheck_s:
-            return kept[2]  # asked on every request: the folders were looked at moments ago
-        recorded_only = tuple(self.recordings(lang.code) for lang in menu.languages if not lang.voice)
-        if same_menu and all(map(operator.is_, kept[1], recorded_only)):  # no recording changed
-            found = kept[2]
-        else:
-            found = tuple(lang for lang in menu.languages if lang.voice or self.status(menu, lang).complete)
-        self._offered = (menu, recorded_only, found, now)
-        return found
+        return tuple(lang for lang in menu.languages if lang.voice or self.status(menu, lang).complete)
 
 
 def needed(menu: Menu, lang: Language) -> dict[str, speech.Prompt]:

@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
-from . import hours, phrases, voices
+from .. import phrases
+from . import hours, voices
 from .errors import MenuError, Problem
-from .yamlsource import Source, dotted
+from .source import Source, dotted
 
-DEFAULT_MENU = pathlib.Path(__file__).resolve().parent.parent / "menus" / "kajaani.yaml"
 # Keys that mean the same on every menu of every language.
 REPEAT_KEY, BACK_KEY, LANGUAGE_KEY = "*", "0", "9"
 RESERVED_KEYS = (BACK_KEY, LANGUAGE_KEY)
@@ -101,7 +101,7 @@ class Menu:
         return next((lang for lang in self.languages if lang.code == code), None)
 
 
-def load(path: str | pathlib.Path = DEFAULT_MENU) -> Menu:
+def load(path: str | pathlib.Path) -> Menu:
     path = pathlib.Path(path)
     return loads(decoded(read(path), path), shown(path))
 

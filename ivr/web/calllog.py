@@ -177,7 +177,7 @@ def _timezone() -> dt.tzinfo:
 
 
 def init_app(app: Flask) -> None:
-    if not app.config.get("CALL_LOG", True):
+    if not app.config["IVR"].call_log:
         return
     # First of the before-request hooks, so the latency covers the signature check too.
     app.before_request_funcs.setdefault(None, []).insert(0, _start)

@@ -1,6 +1,6 @@
 """/simulator: a phone in the browser that calls the line's own /voice webhooks, for testers.
 
-The page (ivr/webphone/) reads each TwiML answer itself: <Say> goes to the transcript and to the browser's
+The page (ivr/web/static/) reads each TwiML answer itself: <Say> goes to the transcript and to the browser's
 speech synthesis in its language, <Play> is played, <Gather> waits for the keypad, <Redirect> and actions
 are followed. No Twilio account is involved. Registered only when the config's SIMULATOR is true
 (`ivr serve` turns it on); the public server never has it.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-bp = Blueprint("webphone", __name__, static_folder="webphone", static_url_path="/simulator/static")
+bp = Blueprint("webphone", __name__, static_folder="static", static_url_path="/simulator/static")
 
 
 @bp.get("/simulator")

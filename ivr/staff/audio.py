@@ -7,9 +7,11 @@ import functools
 import os
 import sys
 
-from . import args as shared
-from . import audio, audio_synth
-from . import menu as menus
+from . import options as shared
+from ..audio import library as audio
+from ..audio import synth as audio_synth
+from ..menu import model as menus
+from ..settings import audio_path
 
 BAR_WIDTH = 30
 
@@ -22,7 +24,7 @@ def _with_menu(command):
         loaded = shared.load(args)
         if loaded is None:
             return 1
-        return command(args, loaded, audio.Library(args.audio or os.environ.get("IVR_AUDIO") or audio.AUDIO_DIR))
+        return command(args, loaded, audio.Library(args.audio or audio_path()))
 
     return run
 

@@ -6,8 +6,9 @@ import argparse
 import os
 import sys
 
-from . import menu as menus
-from .errors import MenuError
+from ..menu import model as menus
+from ..menu.errors import MenuError
+from ..settings import menu_path
 
 
 def add(parser: argparse.ArgumentParser, lang_help: str) -> None:
@@ -18,7 +19,7 @@ def add(parser: argparse.ArgumentParser, lang_help: str) -> None:
 def load(args: argparse.Namespace) -> menus.Menu | None:
     """The menu the line would serve; None (its problems printed) when it cannot go live."""
     try:
-        return menus.load(args.menu or os.environ.get("IVR_MENU") or menus.DEFAULT_MENU)
+        return menus.load(args.menu or menu_path())
     except MenuError as exc:
         print(exc, file=sys.stderr)
         return None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from . import args as shared
-from . import menu as menus
+from . import options as shared
+from ..menu import model as menus
 
 SHAPES = {"menu": ('("', '")'), "page": ('["', '"]'), "transfer": ('[["', '"]]')}
 

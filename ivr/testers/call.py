@@ -13,6 +13,7 @@ import argparse
 import dataclasses
 import logging
 import os
+import pathlib
 import secrets
 import sys
 import xml.etree.ElementTree as ET
@@ -22,8 +23,11 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
-from . import calllog, transcript, twimlcheck
-from .errors import ConfigError, MenuError
+from ..web import calllog
+from . import transcript
+from . import checks as twimlcheck
+from ..menu import ConfigError, Menu, MenuError
+from ..settings import Settings
 from .transports import InProcess, Remote, Reply, Transport
 
 SILENCE = {"-", "_"}  # a scripted key that stands for saying nothing until the Gather times out
@@ -243,16 +247,18 @@ def hear(transport: Transport, press: Iterable[str] | str, **options) -> tuple[l
 
 # The `ivr call` command ------------------------------------------------------
 
-def local_line(at: str | None = None, menu: str | None = None, environ=None, **config) -> Flask:
-    """The line in this process, its clock frozen at `at` (Helsinki time) when given."""
-    from . import create_app
+def local_line(at: str | None = None, menu_file: str | None = None, environ=None, *,
+               menu: Menu | None = None) -> Flask:
+    """The line in this process, its clock frozen at `at` (Helsinki time) when given; `menu` is served
+    as it is instead of a file."""
+    from .. import create_app
 
-    overrides = {"REQUIRE_TOKEN": False, "CALL_LOG": False, **config}  # stdout is the transcript's
+    settings = Settings.from_env(environ, require_token=False, call_log=False)  # stdout is the transcript's
     if at:
-        overrides["NOW"] = at
-    if menu:
-        overrides["MENU"] = menu
-    return create_app(overrides, environ=environ)
+        settings = dataclasses.replace(settings, now=at)
+    if menu_file:
+        settings = dataclasses.replace(settings, menu=pathlib.Path(menu_file))
+    return create_app(settings, menu=menu)
 
 
 def voice_url(url: str) -> str:
@@ -281,7 +287,7 @@ def run(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
             return 1
         transport = InProcess(app)
-        token = app.config["AUTH_TOKEN"]
+        token = app.config["IVR"].auth_token
         print(f"The line in this process, at {app.extensions['ivr.clock']():%A %Y-%m-%d %H:%M %Z}")
     keys = scripted(args.press) if args.press is not None else interactive()
     caller = Caller(transport, keys, print, args.dial_outcome, args.caller, args.to, token, args.max_requests)

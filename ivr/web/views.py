@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, Response, current_app, request, url_for
 
 from . import fallback, security
-from .call import MAX_SILENCES, MAX_WRONG, Answer, Line, Step
+from ..flow.line import MAX_SILENCES, MAX_WRONG, Answer, Line, Step
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -32,8 +32,7 @@ def current_menu():
 
 
 def line() -> Line:
-    return Line(current_menu(), urls, current_app.extensions["ivr.clock"](), current_app.extensions.get("ivr.audio"),
-                request.script_root)
+    return Line(current_menu(), urls, current_app.extensions["ivr.clock"](), current_app.extensions.get("ivr.audio"))
 
 
 NO_STEP = Step()

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 import holidays as holiday_tables
 from babel.dates import format_date
 
-from . import args as shared
-from . import hours
-from . import menu as menus
+from . import options as shared
+from ..menu import hours
+from ..menu import model as menus
 
 
 def holiday_names(schedule: hours.Schedule, code: str):

@@ -15,10 +15,10 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
-from . import args as shared
-from . import hours
-from . import menu as menus
-from .call import MAX_SILENCES, MAX_WRONG, Line, Step
+from . import options as shared
+from ..menu import hours
+from ..menu import model as menus
+from ..flow.line import MAX_SILENCES, MAX_WRONG, Line, Step
 
 PAUSE = " / "
 OTHER_KEYS = "*0123456789"

@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from . import menu as menus
+from . import model as menus
 from .errors import MenuError
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""Recorded prompts: the recordings library, manifests and freshness, and sox/espeak-ng helpers."""

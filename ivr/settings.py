@@ -1,0 +1,50 @@
+"""The line's settings: one frozen record, read from the environment in one place (README, Configuration)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pathlib
+from collections.abc import Mapping
+
+HOME = pathlib.Path(__file__).resolve().parents[1]
+BUNDLED_MENU = HOME / "menus" / "kajaani.yaml"
+BUNDLED_AUDIO = HOME / "audio"
+
+
+def menu_path(environ: Mapping[str, str] | None = None) -> pathlib.Path:
+    """The menu file: IVR_MENU, else the bundled menu."""
+    environ = os.environ if environ is None else environ
+    return pathlib.Path(environ.get("IVR_MENU") or BUNDLED_MENU)
+
+
+def audio_path(environ: Mapping[str, str] | None = None) -> pathlib.Path:
+    """The recordings folder: IVR_AUDIO, else the bundled audio/."""
+    environ = os.environ if environ is None else environ
+    return pathlib.Path(environ.get("IVR_AUDIO") or BUNDLED_AUDIO)
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    auth_token: str | None = None  # TWILIO_AUTH_TOKEN: every webhook request must then be signed
+    menu: pathlib.Path = BUNDLED_MENU  # IVR_MENU
+    audio: pathlib.Path = BUNDLED_AUDIO  # IVR_AUDIO
+    public_url: str | None = None  # IVR_PUBLIC_URL: the URL Twilio signs, behind a proxy or tunnel
+    now: str | None = None  # IVR_NOW: the clock frozen, for testers
+    require_token: bool = True  # the public server refuses to start without a token
+    simulator: bool = False  # the /simulator page, for testers; `ivr serve` turns it on
+    call_log: bool = True  # one JSON line per webhook request on stdout
+    reload_interval_s: float = 2.0  # a changed menu file or recording is heard within about this
+    reload_settle_s: float = 1.0  # editors and copies write a file in well under a second
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
+        environ = os.environ if environ is None else environ
+        read = cls(
+            auth_token=environ.get("TWILIO_AUTH_TOKEN") or None,
+            menu=menu_path(environ),
+            audio=audio_path(environ),
+            public_url=environ.get("IVR_PUBLIC_URL") or None,
+            now=environ.get("IVR_NOW") or None,
+        )
+        return dataclasses.replace(read, **overrides)
