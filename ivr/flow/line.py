@@ -24,7 +24,34 @@ MAX_WRONG = 3  # wrong keys in a row, then goodbye
 DIAL_FAILED = {"busy", "no-answer", "failed", "canceled"}
 
 Urls = Callable[..., str]
-Answer = VoiceResponse
+
+
+@dataclasses.dataclass(frozen=True)
+class Event:
+    """What happened at one request, as the call log and `ivr stats` count it.
+
+    kind: said (a menu or page), silence (no key: the options again), wrong key, goodbye (the line
+    hung up; outcome silence, wrong keys or done), dialled (put through), transfer (after it; outcome
+    Twilio's DialCallStatus), closed (the transfer asked for outside its hours), lost (a URL that names
+    nothing we know), apology (something failed while answering).
+    """
+
+    kind: str
+    lang: str | None = None
+    node: str | None = None  # "languages" for the language menu
+    key: str | None = None
+    outcome: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """The TwiML to answer with, and the event it was decided on."""
+
+    twiml: VoiceResponse
+    event: Event
+
+    def __str__(self) -> str:
+        return str(self.twiml)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,18 +108,21 @@ class Line:
     def _group(self, first: str) -> list[Language]:
         return [lang for lang in self.offered() if len(lang.key) > 1 and lang.key[0] == first]
 
-    def languages(self, step: Step = Step()) -> VoiceResponse:
+    def languages(self, step: Step = Step(), kind: str | None = None, key: str | None = None) -> Answer:
+        """The language menu; `kind` says why it is said again (default: said, or silence)."""
         response = VoiceResponse()
         if step.silent >= MAX_SILENCES or step.wrong >= MAX_WRONG:
-            return self._goodbye_all(response)
+            return Answer(self._goodbye_all(response), _goodbye(step, None, "languages", key))
         here = dict(s=step.silent, w=step.wrong, g=step.group)
         gather = twiml.gather(response, self.urls("choose", **here))
         for lang in self._group(step.group) if step.group else self.offered():
             self.say(gather, lang, speech.language_option(self.menu, lang, second=bool(step.group)))
+        event = Event(kind or ("silence" if step.silent else "said"), None, "languages", key,
+                      "final prompt" if step.silent + 1 >= MAX_SILENCES else None)
         if step.silent + 1 >= MAX_SILENCES:
-            return self._goodbye_all(response)
+            return Answer(self._goodbye_all(response), event)
         response.redirect(self.urls("voice", **dict(here, s=step.silent + 1)), method="POST")
-        return response
+        return Answer(response, event)
 
     def choose(self, digits: str | None, step: Step) -> Answer:
         if not digits:
@@ -103,25 +133,23 @@ class Line:
         if lang is None and len(group) == 1:
             lang = group[0]
         if lang is not None:
-            return self.node(lang, self.menu.nodes[self.menu.start])
+            return self.node(lang, self.menu.nodes[self.menu.start], key=digits)
         if group:
-            return self.languages(Step(group=digits))
+            return self.languages(Step(group=digits), key=digits)
         if digits in (REPEAT_KEY, BACK_KEY, LANGUAGE_KEY):
-            return self.languages()
-        return self.languages(Step(0, step.wrong + 1, group=step.group))
+            return self.languages(key=digits)
+        return self.languages(Step(0, step.wrong + 1, group=step.group), "wrong key", digits)
 
     # Menus and pages ---------------------------------------------------
 
-    def node(self, lang: Language, node: Node, step: Step = Step(), notice: str | None = None) -> Answer:
-        """A menu or page; `notice` is a phrase said first (the message of a wrong key)."""
+    def node(self, lang: Language, node: Node, step: Step = Step(), message: str | None = None,
+             kind: str | None = None, key: str | None = None) -> Answer:
+        """A menu or page; `message` is a phrase said first (the notice of a wrong key)."""
         if node.kind == "transfer":
-            return self.transfer(lang, node)
-        return self._node(lang, node, step, notice)
-
-    def _node(self, lang: Language, node: Node, step: Step, message: str | None) -> VoiceResponse:
+            return self.transfer(lang, node, key)
         response = VoiceResponse()
         if step.silent >= MAX_SILENCES or step.wrong >= MAX_WRONG:
-            return self.goodbye(lang, response)
+            return Answer(self.goodbye(lang, response), _goodbye(step, lang.code, node.id, key))
         page = node.kind == "page"
         params = dict(lang=lang.code, node=node.id)
         gather = twiml.gather(
@@ -140,35 +168,34 @@ class Line:
             self.say(gather, lang, body, slow=True)
             body = ()
         self.say(gather, lang, speech.say(notice, body, speech.options(self.menu, lang, node, top)))
+        event = Event(kind or ("silence" if step.silent else "said"), lang.code, node.id, key,
+                      "final prompt" if step.silent + 1 >= MAX_SILENCES else None)
         if step.silent + 1 >= MAX_SILENCES:
-            return self.goodbye(lang, response)
+            return Answer(self.goodbye(lang, response), event)
         response.redirect(self.urls("node", s=step.silent + 1, w=step.wrong, b=1, **params), method="POST")
-        return response
+        return Answer(response, event)
 
     def key(self, lang: Language, node: Node, digits: str | None, step: Step) -> Answer:
         if not digits:
             return self.node(lang, node, Step(step.silent + 1, step.wrong, True))
         if digits == REPEAT_KEY:
-            return self.node(lang, node)
+            return self.node(lang, node, key=digits)
         if digits == BACK_KEY:
-            return self.back(lang, node)
+            if node.parent is None:
+                return self.languages(key=digits)
+            return self.node(lang, self.menu.nodes[node.parent], key=digits)
         if digits == LANGUAGE_KEY:
-            return self.languages()
+            return self.languages(key=digits)
         if digits == SLOW_KEY and node.kind == "page":
-            return self.node(lang, node, Step(slow=True))
+            return self.node(lang, node, Step(slow=True), key=digits)
         target = node.options.get(digits)
         if target is not None:
-            return self.node(lang, self.menu.nodes[target])
-        return self.node(lang, node, Step(0, step.wrong + 1, True), notice=P.NOT_IN_MENU)
-
-    def back(self, lang: Language, node: Node) -> Answer:
-        if node.parent is None:
-            return self.languages()
-        return self.node(lang, self.menu.nodes[node.parent])
+            return self.node(lang, self.menu.nodes[target], key=digits)
+        return self.node(lang, node, Step(0, step.wrong + 1, True), P.NOT_IN_MENU, "wrong key", digits)
 
     # The transfer ------------------------------------------------------
 
-    def transfer(self, lang: Language, node: Node) -> Answer:
+    def transfer(self, lang: Language, node: Node, key: str | None = None) -> Answer:
         """Connect the caller while the service is open; when closed, say when it opens next."""
         is_open = self.menu.schedules[node.schedule].is_open(self.now)
         response = VoiceResponse()
@@ -176,7 +203,7 @@ class Line:
         if not is_open:
             self.say(response, lang, speech.closed(self.menu, lang, node, self.now))
             response.redirect(back, method="POST")
-            return response
+            return Answer(response, Event("closed", lang.code, node.id, key))
         self.say(response, lang, speech.connecting(self.menu, lang, node))
         response.dial(
             node.number.e164,
@@ -184,19 +211,20 @@ class Line:
             action=self.urls("dialled", lang=lang.code, node=node.id),
             method="POST",
         )
-        return response
+        return Answer(response, Event("dialled", lang.code, node.id, key))
 
     def dialled(self, lang: Language, node: Node, status: str | None) -> Answer:
         """After <Dial>: a finished call ends here; one nobody answered gets the alternatives."""
         failed = status in DIAL_FAILED or status is None or node.kind != "transfer"
         response = VoiceResponse()
+        event = Event("transfer", lang.code, node.id, outcome=status or "none")
         if failed:
             if node.kind == "transfer":
                 self.say(response, lang, speech.no_answer(self.menu, lang, node))
             back = node.parent or self.menu.start
             response.redirect(self.urls("node", lang=lang.code, node=back, b=1), method="POST")
-            return response
-        return self.goodbye(lang, response)
+            return Answer(response, event)
+        return Answer(self.goodbye(lang, response), event)
 
     # Endings and strays ------------------------------------------------
 
@@ -215,14 +243,15 @@ class Line:
     def lost(self, lang: Language | None) -> Answer:
         """A URL that names no node we know (an old link after a menu change): start again."""
         response = VoiceResponse()
+        event = Event("lost", lang.code if lang else None)
         if lang is None:
             response.redirect(self.urls("voice"), method="POST")
-            return response
+            return Answer(response, event)
         self.say(response, lang, speech.phrase(self.menu, lang, P.LOST))
         response.redirect(self.urls("node", lang=lang.code, node=self.menu.start), method="POST")
-        return response
+        return Answer(response, event)
 
-    def apology(self, retry: bool) -> VoiceResponse:
+    def apology(self, retry: bool) -> Answer:
         """Something failed while answering: say so in every language, then start again or end."""
         response = VoiceResponse()
         for lang in self.offered():
@@ -231,4 +260,8 @@ class Line:
             response.redirect(self.urls("voice"), method="POST")
         else:
             response.hangup()
-        return response
+        return Answer(response, Event("apology"))
+
+
+def _goodbye(step: Step, lang: str | None, node: str, key: str | None) -> Event:
+    return Event("goodbye", lang, node, key, "silence" if step.silent >= MAX_SILENCES else "wrong keys")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, g
 from twilio.twiml.voice_response import Say, VoiceResponse
 
+from ..flow.line import Event
 from . import security
 
 DUTY_NUMBER = "(08) 6155 2760"  # Kajaani Reception Centre's emergency duty
@@ -55,4 +56,5 @@ ANSWER = answer()
 
 @bp.route("/voice/fallback", methods=["GET", "POST"])
 def fallback():
+    g.event = Event("fallback")
     return Response(ANSWER, mimetype="text/xml")

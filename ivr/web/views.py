@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, g, request, url_for
 
 from . import fallback, security
-from ..flow.line import MAX_SILENCES, MAX_WRONG, Answer, Line, Step
+from ..flow.line import MAX_SILENCES, MAX_WRONG, Answer, Event, Line, Step
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -15,8 +15,10 @@ bp.before_request(security.check_signature)
 METHODS = ["GET", "POST"]
 
 
-def xml(response: Answer) -> Response:
-    return Response(str(response), mimetype="text/xml")
+def xml(answer: Answer) -> Response:
+    """The answer's TwiML; its event is kept for the call log."""
+    g.event = answer.event
+    return Response(str(answer.twiml), mimetype="text/xml")
 
 
 def urls(endpoint: str, **params) -> str:
@@ -35,32 +37,21 @@ def line() -> Line:
     return Line(current_menu(), urls, current_app.extensions["ivr.clock"](), current_app.extensions.get("ivr.audio"))
 
 
-NO_STEP = Step()
-
-
 def step() -> Step:
-    if not request.query_string:  # most requests: a call's first answer at a node
-        return NO_STEP
-    args = request.args.to_dict()  # a plain dict: werkzeug's raises and catches an error per missing key
+    """The call's counters from the URL; anything malformed counts as none."""
+    args = request.args
     group = args.get("g", "")
-    return Step(_count(args, "s", MAX_SILENCES), _count(args, "w", MAX_WRONG), args.get("b") == "1",
+    return Step(_count(args.get("s", ""), MAX_SILENCES), _count(args.get("w", ""), MAX_WRONG), args.get("b") == "1",
                 group=group if len(group) == 1 and group.isdigit() else "")
 
 
-def _count(args: dict[str, str], name: str, most: int) -> int:
-    value = args.get(name, "")
+def _count(value: str, most: int) -> int:
     return min(int(value), most) if value.isdigit() and len(value) < 4 else 0
 
 
-def fields(names: tuple[str, ...]) -> dict[str, str]:
-    """Fields Twilio sent, from the query or else the posted form: what request.values gives, without
-    its cost (it raises and catches an error for each field that is absent)."""
-    args, form = request.args, request.form
-    return {name: args[name] if name in args else form[name] for name in names if name in args or name in form}
-
-
 def field(name: str) -> str | None:
-    return fields((name,)).get(name)
+    """A field Twilio sent, in the query or the posted form."""
+    return request.values.get(name)
 
 
 def digits() -> str | None:
@@ -82,6 +73,7 @@ def choose():
 @bp.route("/status", methods=["POST"])
 def status():
     """Twilio's status callback: nothing to answer; the call log records how the call ended."""
+    g.event = Event("hung up", outcome=field("CallStatus"))
     return Response(status=204)
 
 
