@@ -65,10 +65,18 @@ class Status:
     recorded: tuple[str, ...]
     missing: tuple[str, ...]
     stale: tuple[str, ...]
+    synthetic: tuple[str, ...] = ()  # recorded, but machine-made placeholders
+    placeholders: bool = False  # the menu allows machine-made recordings for this language
 
     @property
     def complete(self) -> bool:
-        return not self.missing and not self.stale
+        """Every prompt recorded, by a person or (where the menu allows it) as a placeholder."""
+        return not self.missing and not self.stale and (self.placeholders or not self.synthetic)
+
+    @property
+    def machine_made(self) -> bool:
+        """Offered with placeholders: callers hear machine-made recordings."""
+        return self.complete and bool(self.synthetic)
 
 
 class Library:
@@ -121,21 +129,22 @@ class Library:
         path = found.path.resolve()
         return path if path.is_relative_to(self.folder(code).resolve()) else None
 
-    def fresh(self, code: str, prompt: speech.Prompt) -> Recording | None:
-        """The recording to play for `prompt`, or None: missing, stale, or a changing prompt."""
+    def fresh(self, lang: Language, prompt: speech.Prompt) -> Recording | None:
+        """The recording to play for `prompt`, or None: missing, stale, a changing prompt, or a
+        placeholder the menu does not allow for this language."""
         if prompt.changing:
             return None
-        found = self.recordings(code).get(prompt.id)
+        found = self.recordings(lang.code).get(prompt.id)
         if found is None or not found.digest or found.sha256 != checksum(prompt.text):
             return None
-        return found
+        return None if found.synthetic and not lang.placeholders else found
 
     def status(self, menu: Menu, lang: Language) -> Status:
         have = self.recordings(lang.code)
         cached = self._statuses.get(lang.code)
         if cached is not None and cached[0] is menu and cached[1] is have:
             return cached[2]
-        recorded, missing, stale = [], [], []
+        recorded, missing, stale, synthetic = [], [], [], []
         for prompt_id, prompt in needed(menu, lang).items():
             found = have.get(prompt_id)
             if found is None or not found.digest:
@@ -144,7 +153,9 @@ class Library:
                 stale.append(prompt_id)
             else:
                 recorded.append(prompt_id)
-        found = Status(lang.code, tuple(recorded), tuple(missing), tuple(stale))
+                if found.synthetic:
+                    synthetic.append(prompt_id)
+        found = Status(lang.code, tuple(recorded), tuple(missing), tuple(stale), tuple(synthetic), lang.placeholders)
         self._statuses[lang.code] = (menu, have, found)
         return found
 
@@ -159,17 +170,19 @@ def needed(menu: Menu, lang: Language) -> dict[str, speech.Prompt]:
     parts: list[speech.Speech] = [speech.language_option(menu, lang)]
     if len(lang.key) > 1:
         parts.append(speech.language_option(menu, lang, second=True))
-    for message in (P.NO_KEY, P.NOT_IN_MENU, P.GOODBYE, P.LOST):
+    parts += [speech.greeting(menu, lang), speech.navigation(menu, lang)]
+    for message in (P.NO_KEY, P.NOT_IN_MENU, P.GOODBYE, P.LOST, P.SLOW):
         parts.append(speech.phrase(menu, lang, message))
     for node in menu.nodes.values():
-        top = node.id == menu.start
         if node.kind == "menu":
-            parts += [speech.intro(lang, node), speech.options(menu, lang, node, top)]
+            parts += [speech.intro(menu, lang, node), speech.options(menu, lang, node)]
         elif node.kind == "page":
-            parts += [speech.page(menu, lang, node), speech.options(menu, lang, node, top)]
+            parts += [speech.page(menu, lang, node), speech.options(menu, lang, node)]
         else:
+            parent = menu.nodes[node.parent or menu.start]
+            retry = next((key for key, target in parent.options.items() if target == node.id), None)
             parts += [speech.connecting(menu, lang, node), speech.closed(menu, lang, node, any_day),
-                      speech.no_answer(menu, lang, node)]
+                      speech.no_answer(menu, lang, node, retry)]
     found: dict[str, speech.Prompt] = {}
     for part in parts:
         for prompt in speech.prompts(part):
@@ -254,6 +267,14 @@ def problems(menu: Menu, library: Library) -> list[Problem]:
                 found.append(Problem(*at_language, f"{shown} is {encoding}, {rate} Hz, {channels} channel(s): "
                                      "a phone line needs 8000 Hz mono WAV (16-bit PCM or mu-law)"))
         status = library.status(menu, lang)
+        if status.machine_made:
+            found.append(Problem(*at_language, f"{lang.code!r} is offered with machine-made recordings "
+                                 f"({len(status.synthetic)} of {len(status.recorded)} prompts, placeholders: allowed): "
+                                 "callers hear synthetic speech until a person records them", warning=True))
+        elif status.synthetic and not lang.placeholders and not status.missing and not status.stale:
+            found.append(Problem(*at_language, f"{lang.code!r} has machine-made recordings of "
+                                 f"{len(status.synthetic)} prompts, which are not played: add `placeholders: allowed` "
+                                 "to the language to offer them, or record them", warning=True))
         consequence = "the voice says them" if lang.voice else "the language is not offered until they are"
         for kind, ids in (("no recording", status.missing), ("a stale recording (the text changed)", status.stale)):
             if not ids or (lang.voice and not library.recordings(lang.code)):

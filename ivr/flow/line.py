@@ -82,7 +82,7 @@ class Line:
         started = bool(library.recordings(lang.code))
 
         def play(prompt: speech.Prompt) -> str | None:
-            found = library.fresh(lang.code, prompt)
+            found = library.fresh(lang, prompt)
             if found is None:
                 if started and lang.voice and not prompt.changing:
                     twiml.log.info("%s: no fresh recording of %r: the voice says it", lang.code, prompt.id)
@@ -108,13 +108,18 @@ class Line:
     def _group(self, first: str) -> list[Language]:
         return [lang for lang in self.offered() if len(lang.key) > 1 and lang.key[0] == first]
 
-    def languages(self, step: Step = Step(), kind: str | None = None, key: str | None = None) -> Answer:
-        """The language menu; `kind` says why it is said again (default: said, or silence)."""
+    def languages(self, step: Step = Step(), kind: str | None = None, key: str | None = None,
+                  greet: bool = False) -> Answer:
+        """The language menu, after the greeting when `greet` (a call's first answer); `kind` says why
+        it is said again (default: said, or silence)."""
         response = VoiceResponse()
         if step.silent >= MAX_SILENCES or step.wrong >= MAX_WRONG:
             return Answer(self._goodbye_all(response), _goodbye(step, None, "languages", key))
         here = dict(s=step.silent, w=step.wrong, g=step.group)
         gather = twiml.gather(response, self.urls("choose", **here))
+        if greet:  # the line names itself in its first seconds
+            for lang in self.offered():
+                self.say(gather, lang, speech.greeting(self.menu, lang))
         for lang in self._group(step.group) if step.group else self.offered():
             self.say(gather, lang, speech.language_option(self.menu, lang, second=bool(step.group)))
         event = Event(kind or ("silence" if step.silent else "said"), None, "languages", key,
@@ -157,17 +162,22 @@ class Line:
             self.urls("key", s=step.silent, w=step.wrong, **params),
             twiml.PAGE_TIMEOUT_S if page else twiml.MENU_TIMEOUT_S,
         )
-        notice: speech.Speech = speech.phrase(self.menu, lang, message) if message else ()
-        if step.silent:
-            notice = speech.say(notice, speech.phrase(self.menu, lang, P.NO_KEY))
+        # A missed key (silence or a wrong key) brings the keys that work everywhere; pages put the
+        # action first (their options, then the numbers), so a caller in a hurry needs no explanation.
+        missed = speech.say(speech.phrase(self.menu, lang, message) if message else None,
+                            speech.phrase(self.menu, lang, P.NO_KEY) if step.silent else None)
         body: speech.Speech = ()
         if not step.brief and not step.silent:
-            body = speech.page(self.menu, lang, node) if page else speech.intro(lang, node)
-        top = node.id == self.menu.start
-        if step.slow and page:
-            self.say(gather, lang, body, slow=True)
-            body = ()
-        self.say(gather, lang, speech.say(notice, body, speech.options(self.menu, lang, node, top)))
+            body = speech.page(self.menu, lang, node) if page else speech.intro(self.menu, lang, node)
+        options = speech.options(self.menu, lang, node)
+        hints = speech.say(speech.phrase(self.menu, lang, P.SLOW) if page else None,
+                           speech.navigation(self.menu, lang) if missed else None)
+        if page:
+            self.say(gather, lang, speech.say(missed, options))
+            self.say(gather, lang, body, slow=step.slow)
+            self.say(gather, lang, hints)
+        else:
+            self.say(gather, lang, speech.say(missed, body, options, hints))
         event = Event(kind or ("silence" if step.silent else "said"), lang.code, node.id, key,
                       "final prompt" if step.silent + 1 >= MAX_SILENCES else None)
         if step.silent + 1 >= MAX_SILENCES:
@@ -219,9 +229,11 @@ class Line:
         response = VoiceResponse()
         event = Event("transfer", lang.code, node.id, outcome=status or "none")
         if failed:
-            if node.kind == "transfer":
-                self.say(response, lang, speech.no_answer(self.menu, lang, node))
             back = node.parent or self.menu.start
+            if node.kind == "transfer":  # the number to call back, and a key that tries again
+                retry = next((key for key, target in self.menu.nodes[back].options.items() if target == node.id), None)
+                gather = twiml.gather(response, self.urls("key", lang=lang.code, node=back), twiml.PAGE_TIMEOUT_S)
+                self.say(gather, lang, speech.no_answer(self.menu, lang, node, retry))
             response.redirect(self.urls("node", lang=lang.code, node=back, b=1), method="POST")
             return Answer(response, event)
         return Answer(self.goodbye(lang, response), event)

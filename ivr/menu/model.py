@@ -45,6 +45,7 @@ class Language:
     locale: str
     reviewed: bool
     line: int = 1  # where it is in the YAML, for problems with its recordings
+    placeholders: bool = False  # machine-made (synthetic) recordings may be served until real ones come
 
     @property
     def recorded_only(self) -> bool:
@@ -96,6 +97,7 @@ class Menu:
     nodes: Mapping[str, Node]
     phrases: Mapping[str, phrases.Phrases]
     warnings: tuple[Problem, ...]
+    greeting: Mapping[str, str] = dataclasses.field(default_factory=dict)  # code -> the line's name, said first
 
     def language(self, code: str) -> Language | None:
         return next((lang for lang in self.languages if lang.code == code), None)
@@ -158,6 +160,7 @@ class _Builder:
         schedules = self._schedules(tz)
         nodes = self._nodes(codes, schedules)
         catalogs = self._phrases(languages)
+        greeting = self._greeting(codes)
         if self.problems:
             raise MenuError(sorted(self.problems, key=lambda p: (p.line, p.col)))
         return Menu(
@@ -170,7 +173,16 @@ class _Builder:
             nodes=MappingProxyType(nodes),
             phrases=MappingProxyType(catalogs),
             warnings=tuple(self.warnings),
+            greeting=MappingProxyType(greeting),
         )
+
+    def _greeting(self, codes: list[str]) -> dict[str, str]:
+        greeting = dict(self.data.get("greeting") or {})
+        for code in greeting:
+            if code not in codes:
+                self.error(("greeting", code), f"the greeting has a text in {code!r}, which is not one of the "
+                           f"menu's languages ({', '.join(codes)}): remove it or add the language", key=True)
+        return greeting
 
     def _timezone(self) -> ZoneInfo:
         name = self.data["timezone"]
@@ -210,7 +222,7 @@ class _Builder:
                 self.warn(path + ("code",), f"the {code!r} texts are a draft: a native speaker has not reviewed them yet")
             result.append(Language(code, key, item["name"], voice, voices.VOICES.get(voice, ""),
                                    item.get("locale", code), bool(item.get("reviewed", False)),
-                                   self.src.values[path][0]))
+                                   self.src.values[path][0], item.get("placeholders") == "allowed"))
         return result
 
     def _schedules(self, tz: ZoneInfo) -> dict[str, hours.Schedule]:

@@ -46,6 +46,8 @@ OPENS_AT = N_("It opens again on %(day)s at %(time)s.")
 NO_ANSWER = N_("Sorry, nobody could answer the call.")
 BACK_TO_MENU = N_("Returning to the menu.")
 LOST = N_("Sorry, something went wrong. Returning to the start.")
+TRY_AGAIN = N_("To try again, press %(key)s.")
+NAVIGATION = N_("Star repeats, 0 goes back, 9 changes the language.")
 
 EMERGENCY_NUMBER = "1 1 2"
 
@@ -111,6 +113,6 @@ ID = {
     NUMBER_AGAIN: "number_again", OPEN_HOURS: "open_hours", DAY_RANGE: "day_range",
     HOLIDAYS_CLOSED: "holidays_closed", CONNECTING: "connecting", EMERGENCY: "emergency",
     CLOSED_NOW: "closed_now", OPENS_AT: "opens_at", NO_ANSWER: "no_answer",
-    BACK_TO_MENU: "back_to_menu", LOST: "lost",
+    BACK_TO_MENU: "back_to_menu", LOST: "lost", TRY_AGAIN: "try_again", NAVIGATION: "navigation",
 }
 ALL = tuple(ID)  # every phrase, once: the catalogs must translate each

@@ -107,25 +107,31 @@ def language_option(menu: Menu, lang: Language, second: bool = False) -> Speech:
                   menu.phrases[lang.code](P.PRESS, label=lang.name, key=key))
 
 
-def intro(lang: Language, node: Node) -> Speech:
-    """What a menu says before its options."""
-    return prompt(f"{node.id}.say", node.say.get(lang.code))
+def greeting(menu: Menu, lang: Language) -> Speech:
+    """The line's name, said first on every call in the languages the menu gives it in."""
+    return prompt("greeting", menu.greeting.get(lang.code))
 
 
-def options(menu: Menu, lang: Language, node: Node, top: bool) -> Speech:
-    """The node's options, then the keys that work everywhere."""
+def intro(menu: Menu, lang: Language, node: Node) -> Speech:
+    """What a menu says before its options; the first menu also says 112 for emergencies, early."""
+    if node.id != menu.start:
+        return prompt(f"{node.id}.say", node.say.get(lang.code))
+    return say(prompt(f"{node.id}.say", node.say.get(lang.code)), Pause(SENTENCE_PAUSE_MS), emergency(menu, lang))
+
+
+def options(menu: Menu, lang: Language, node: Node) -> Speech:
+    """The node's options, each with its key."""
     p = menu.phrases[lang.code]
     pieces: list[Piece | Speech] = []
     for key, target in sorted(node.options.items()):
         label = menu.nodes[target].label.get(lang.code, "")
         pieces += [prompt(f"{target}.label", p(P.PRESS, label=label, key=key)), Pause(SENTENCE_PAUSE_MS)]
-    if node.kind == "page":
-        pieces.append(phrase(menu, lang, P.SLOW))
-    pieces.append(phrase(menu, lang, P.REPEAT))
-    pieces.append(phrase(menu, lang, P.BACK))
-    if top or node.kind == "menu":
-        pieces.append(phrase(menu, lang, P.LANGUAGES))
     return say(*pieces)
+
+
+def navigation(menu: Menu, lang: Language) -> Speech:
+    """The keys that work everywhere: said after a silence or a wrong key, not on every menu."""
+    return phrase(menu, lang, P.NAVIGATION)
 
 
 def hours_of(menu: Menu, lang: Language, schedule_name: str | None) -> Speech:
@@ -162,10 +168,11 @@ def contacts(menu: Menu, lang: Language, node: Node) -> Speech:
 
 
 def page(menu: Menu, lang: Language, node: Node) -> Speech:
+    """A page, action first: its numbers (each twice, with its hours), then what the service is."""
     return say(
+        contacts(menu, lang, node),
         prompt(f"{node.id}.say", node.say.get(lang.code)),
         Pause(SENTENCE_PAUSE_MS),
-        contacts(menu, lang, node),
         prompt(f"{node.id}.after", node.after.get(lang.code)),
     )
 
@@ -197,14 +204,22 @@ def closed(menu: Menu, lang: Language, node: Node, now: dt.datetime) -> Speech:
                when, Pause(SENTENCE_PAUSE_MS), emergency(menu, lang))
 
 
-def no_answer(menu: Menu, lang: Language, node: Node) -> Speech:
-    """Nobody answered: the other ways to reach the service, and when to call again."""
+def no_answer(menu: Menu, lang: Language, node: Node, retry_key: str | None) -> Speech:
+    """Nobody answered: the number to call back (twice), the key that tries again, the hours and 112.
+    The transfer's other contacts (a fax) follow, after everything a caller needs."""
+    p = menu.phrases[lang.code]
+    number = digits(node.number)
+    first = _with_number(p(P.NUMBER, label=_capital(node.name[lang.code]), number="%(number)s"), number)
+    again = _with_number(p(P.NUMBER_AGAIN, number="%(number)s"), number)
+    retry = prompt(f"{node.id}.retry", p(P.TRY_AGAIN, key=retry_key)) if retry_key else ()
     return say(
         phrase(menu, lang, P.NO_ANSWER),
-        contacts(menu, lang, node),
+        prompt(f"{node.id}.number", first, again),
+        retry,
+        Pause(SENTENCE_PAUSE_MS),
         hours_of(menu, lang, node.schedule),
         emergency(menu, lang),
-        phrase(menu, lang, P.BACK_TO_MENU),
+        contacts(menu, lang, node),
     )
 
 

@@ -36,7 +36,8 @@ def status(args: argparse.Namespace, loaded: menus.Menu, library: audio.Library)
             continue
         found = library.status(loaded, lang)
         how = f"voice {lang.voice}" if lang.voice else (
-            "recordings only: offered" if found.complete else "recordings only: NOT offered until complete")
+            "recordings only: NOT offered until complete" if not found.complete else
+            "recordings only: offered, MACHINE-MADE placeholders" if found.machine_made else "recordings only: offered")
         print(f"{lang.code}: {len(found.recorded)} recorded, {len(found.missing)} missing, "
               f"{len(found.stale)} stale ({how})")
         if args.lang:

@@ -66,7 +66,10 @@ def create_app(settings: Settings | None = None, environ: Mapping[str, str] | No
     def healthz():
         current = views.current_menu()
         watch = app.extensions.get("ivr.live")
+        offered = library.offered(current)
         return jsonify(status="ok", menu=current.source, languages=[lang.code for lang in current.languages],
+                       offered=[lang.code for lang in offered],
+                       machine_made=[lang.code for lang in offered if library.status(current, lang).machine_made],
                        version=watch.health() if watch else None)
 
     return app

@@ -62,7 +62,7 @@ def digits() -> str | None:
 
 @bp.route("", methods=METHODS)
 def voice():
-    return xml(line().languages(step()))
+    return xml(line().languages(step(), greet=not request.query_string))
 
 
 @bp.route("/choose", methods=METHODS)
