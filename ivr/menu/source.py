@@ -7,7 +7,6 @@ import json
 import pathlib
 import re
 
-import fastjsonschema
 import jsonschema
 import yaml
 from babel.dates import get_day_names
@@ -19,14 +18,8 @@ SCHEMA_PATH = pathlib.Path(__file__).parent / "schema.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 # Draft 7: the draft common YAML editor extensions validate with (newer ones only get a warning there).
 _VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
-# The same schema compiled to Python: about ten times faster on a good menu. Only a menu it
-# refuses goes through jsonschema, which finds every error with the path staff need.
-FAST_CHECK = fastjsonschema.compile(SCHEMA)
 _SCALARS = yaml.constructor.SafeConstructor()
-# libyaml composes about three times faster; its error messages differ, so a text it
-# refuses is composed again by the pure-Python loader to report the usual message.
 _STR = "tag:yaml.org,2002:str"
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path = tuple  # a path of keys and indexes into the data, () is the root
 
@@ -51,10 +44,7 @@ class Source:
         self.keys: dict[Path, tuple[int, int]] = {}
         self.duplicates: list[Problem] = []
         try:
-            try:
-                node = yaml.compose(text, Loader=_FAST_LOADER)
-            except yaml.YAMLError:
-                node = yaml.compose(text, Loader=yaml.SafeLoader)
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             what = exc.problem or exc.context or "not valid YAML"
@@ -105,12 +95,6 @@ class Source:
 
     def schema_problems(self) -> list[Problem]:
         problems = list(self.duplicates)
-        try:
-            FAST_CHECK(self.data)
-        except fastjsonschema.JsonSchemaException:
-            pass
-        else:
-            return problems
         errors = sorted(_VALIDATOR.iter_errors(self.data), key=lambda e: list(map(str, e.absolute_path)))
         # A misspelled key also leaves its right spelling "missing": say the misspelling only.
         guessed = {(tuple(e.absolute_path), _guess(e)) for e in errors if e.validator == "additionalProperties"}
