@@ -6,6 +6,7 @@ The menu, the recordings folder and the clock are passed in; the app answers exa
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import pathlib
@@ -13,6 +14,18 @@ import pathlib
 from ..menu import Menu
 from ..settings import Settings
 from . import twiml
+
+
+@contextlib.contextmanager
+def quiet():
+    """The line's own log (unsigned requests, prompts said by the voice) is for a server, not these tools."""
+    logger = logging.getLogger("ivr")
+    level = logger.level
+    logger.setLevel(max(level, logging.ERROR))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class Clock:
@@ -32,9 +45,8 @@ class LocalLine:
         self.menu = menu
         self.clock = Clock(now)
         settings = Settings(require_token=False, call_log=False, audio=pathlib.Path(audio))
-        level = logging.getLogger().level
-        self.app = create_app(settings, menu=menu, clock=self.clock)
-        logging.getLogger().setLevel(level)  # create_app sets up the server's logging; these tools print
+        with quiet():
+            self.app = create_app(settings, menu=menu, clock=self.clock)
         self.library = self.app.extensions["ivr.audio"]
         self.client = self.app.test_client()
 
@@ -46,7 +58,8 @@ class LocalLine:
             return views.urls(endpoint, **params)
 
     def ask(self, url: str, **fields: str) -> twiml.Answer:
-        reply = self.client.post(url, data=fields)
+        with quiet():
+            reply = self.client.post(url, data=fields)
         if reply.status_code != 200:
             raise RuntimeError(f"POST {url} answered HTTP {reply.status_code}")
         return twiml.read(reply.get_data())
