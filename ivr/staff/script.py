@@ -107,13 +107,15 @@ class Script:
         if opens is not None:
             heard = self._at(opens, url)
             dialled = heard.dial.action if heard.dial else dialled
-            yield f"  when open (as on {opens:%Y-%m-%d %H:%M}): {self.quote(heard.until_next())}, then {self.ending(heard)}"
-        for status, what in (("completed", "after the call"), ("no-answer", "nobody answers (busy, no answer, failed)")):
-            heard = self.line.ask(dialled, DialCallStatus=status)
-            yield f"  {what}: {self.quote(heard.until_next())}, then {self.ending(heard)}"
+            yield f"  when open (as on {opens:%Y-%m-%d %H:%M}): {self._told(heard)}"
+        for status, what in (("completed", "after the call"),
+                             ("no-answer", "nobody answers (busy, no answer, failed)")):
+            yield f"  {what}: {self._told(self.line.ask(dialled, DialCallStatus=status))}"
         closed = _closed_moment(schedule, self.now)
-        heard = self._at(closed, url)
-        yield f"  when closed (as on {closed:%Y-%m-%d %H:%M}): {self.quote(heard.until_next())}, then {self.ending(heard)}"
+        yield f"  when closed (as on {closed:%Y-%m-%d %H:%M}): {self._told(self._at(closed, url))}"
+
+    def _told(self, heard: twiml.Answer) -> str:
+        return f"{self.quote(heard.until_next())}, then {self.ending(heard)}"
 
     def _at(self, moment: dt.datetime, url: str) -> twiml.Answer:
         self.line.clock.now = moment
@@ -136,7 +138,8 @@ class Script:
         """Where a key took the caller: the menu's own option, or what the line answered."""
         target = self.menu.nodes[node.options[key]] if node and key in node.options else None
         if target is not None and target.kind == "transfer":
-            return f"{target.id} (transfer)" if heard.dial else f"{target.id} (transfer, closed now: then {self.ending(heard)})"
+            closed = f", closed now: then {self.ending(heard)}"
+            return f"{target.id} (transfer{'' if heard.dial else closed})"
         if target is not None:
             return target.id
         went = twiml.place(heard.gather.action) if heard.gather else twiml.Place("")
@@ -155,7 +158,7 @@ class Script:
         last = answer
         for _ in range(MAX_WRONG):
             last = self.line.follow(last.next(WRONG_KEY))
-        yield f"  the {_nth(MAX_WRONG)} wrong key in a row: {self.quote(last.until_next())}, then {self.ending(last)}"
+        yield f"  the {_nth(MAX_WRONG)} wrong key in a row: {self._told(last)}"
         yield f"  no key for {answer.gather.timeout} s:"
         heard = answer
         for silent in range(1, MAX_SILENCES):

@@ -18,7 +18,6 @@ import sys
 from collections.abc import Iterator
 
 from . import options as shared
-from .. import phrases as P
 from ..audio import library as audio
 from ..audio.synth import SLOW_TEMPO
 from ..menu import hours
