@@ -148,7 +148,7 @@ class Script:
         if node is None and went.node:
             return f"{self.menu.language(went.lang).name} ({went.lang}), then {went.node}"
         if node is not None and went.node == node.id:
-            if any(getattr(item, "slow", False) for item in heard.prompt()):
+            if any(isinstance(item, twiml.Say | twiml.Play) and item.slow for item in heard.prompt()):
                 return "the page again, slowly"
             return "this again, from the start"
         return went.node or self.ending(heard)
