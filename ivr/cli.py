@@ -11,7 +11,7 @@ import sys
 from .audio import library as audio
 from .staff import audio as audio_cli
 from .menu import model as menus
-from .staff import graph, script, stats
+from .staff import graph, script, stats, timing
 from .staff import hours as timetable
 from .testers import golden
 from .testers import call as simulator
@@ -64,6 +64,10 @@ def validate(args: argparse.Namespace) -> int:
             print(f"{loaded.source}: recordings in audio/ are broken: fix them before this menu goes live")
             status = 1
             continue
+        # -- time to information (ivr timing): a warning for each path over its budget --
+        for warning in timing.over_budget(loaded, audio.Library(audio_path())):
+            print(warning)
+        # -- end of time to information --
         print(f"{loaded.source}: ok, {len(loaded.nodes)} nodes in {len(loaded.languages)} languages")
     return status
 
@@ -87,7 +91,7 @@ def register_validate(commands) -> None:
 # Each command adds its own subparser, with set_defaults(func=...) returning an exit code.
 REGISTRARS = [
     register_serve, register_validate, script.register, timetable.register, graph.register,
-    simulator.register, golden.register, audio_cli.register, stats.register,
+    simulator.register, golden.register, audio_cli.register, stats.register, timing.register,
 ]
 
 

@@ -339,12 +339,14 @@ def test_validate_fails_on_a_broken_recording_and_warns_about_missing_ones(tmp_p
     assert out[-1] == f"{menu.source}: recordings in audio/ are broken: fix them before this menu goes live"
 
 
-def test_the_call_script_leaves_out_languages_that_play_recordings(capsys, monkeypatch):
-    """`ivr script` prints what voices say; a recorded-only language points to `ivr audio status`."""
+def test_the_call_script_shows_an_offered_recorded_language_and_refuses_one_not_offered(capsys, monkeypatch):
+    """`ivr script --lang fa` shows Dari's recordings; Somali, not yet recorded, points to `ivr audio status`."""
     monkeypatch.setenv("IVR_NOW", "2026-11-30T10:00")
-    assert cli.main(["script", "--lang", "fa"]) == 1
-    assert capsys.readouterr().err == ("ivr script: 'fa' has no voice, so nothing is said: its recordings are "
-                                       "listed by `ivr audio status --lang fa`\n")
+    assert cli.main(["script", "--lang", "fa"]) == 0
+    assert "#### به زبان دری (fa, recordings only) ####" in capsys.readouterr().out
+    assert cli.main(["script", "--lang", "so"]) == 1
+    assert capsys.readouterr().err == ("ivr script: 'so' is not offered to callers: it has no voice and its "
+                                       "recordings are not complete (see `ivr audio status --lang so`)\n")
 
 
 def test_manifests_are_looked_at_once_per_interval_and_a_change_is_heard_after_it(tmp_path, clock,

@@ -148,17 +148,9 @@ presses = st.one_of(
 def next_request(answer, move):
     """What Twilio requests after this answer, given the caller's move: (url, form), or None at the end."""
     kind, value = move
-    for verb in answer.root:
-        if verb.tag == "Gather" and kind == "key":
-            return verb.get("action"), {"Digits": value}
-        if verb.tag == "Redirect":
-            return verb.text, {}
-        if verb.tag == "Dial":
-            outcome = value if kind == "outcome" else "completed"
-            return verb.get("action"), {} if outcome is None else {"DialCallStatus": outcome}
-        if verb.tag == "Hangup":
-            return None
-    return None
+    step = answer.read.next(key=value if kind == "key" else None,
+                            outcome=value if kind == "outcome" else "completed")
+    return None if step is None else (step.url, step.fields)
 
 
 @settings(max_examples=80, deadline=None)

@@ -8,7 +8,6 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-import xml.etree.ElementTree as ET
 
 import pytest
 from werkzeug.serving import make_server
@@ -16,6 +15,7 @@ from werkzeug.serving import make_server
 from ivr.settings import BUNDLED_MENU, Settings
 from ivr import create_app, menu, phrases
 from ivr.menu import live
+from ivr.testers import twiml
 
 WELCOME = "Immigration services in Kajaani."
 
@@ -29,8 +29,8 @@ class Running:
     def post(self, url, **form) -> str:
         data = urllib.parse.urlencode(form).encode()
         with urllib.request.urlopen(self.base + url, data=data, timeout=10) as response:
-            root = ET.fromstring(response.read())
-        return " ".join(" ".join(" ".join(say.itertext()).split()) for say in root.iter("Say")), root
+            answer = twiml.read(response.read())
+        return " ".join(say.text for say in answer.said), answer
 
     def said(self, url, **form) -> str:
         return self.post(url, **form)[0]
@@ -90,7 +90,7 @@ def test_a_bad_change_is_refused_and_the_old_menu_still_served(line, caplog):
     good = line.health()["version"]["sha256"]
     line.edit('"6": associations', '"6": asociations')
     with caplog.at_level(logging.ERROR, logger="ivr.menu.live"):
-        text, root = line.post("/voice/en/services")
+        text, _ = line.post("/voice/en/services")
     assert WELCOME in text and "Local and national associations, press 6." in text
     health = line.health()["version"]
     assert health["sha256"] == good
@@ -111,9 +111,9 @@ def test_a_call_in_progress_continues_across_a_change(line):
     text = line.path.read_text(encoding="utf-8")
     line.write(text[:text.index("  associations:\n")].replace('      "6": associations\n', ""))
     assert "Kajaanin vastaanottokeskus on turvapaikanhakijoille" in line.said("/voice/fi/services/key", Digits="5")
-    said, root = line.post("/voice/fi/associations/key", Digits="1")
+    said, answer = line.post("/voice/fi/associations/key", Digits="1")
     assert said == phrases.load("fi")(phrases.LOST)
-    assert root.find("Redirect").text == "/voice/fi/services"
+    assert answer.redirect.url == "/voice/fi/services"
     assert "associations" not in line.said("/voice/fi/services")
 
 

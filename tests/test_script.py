@@ -45,7 +45,7 @@ def test_a_page_in_english(lines):
         "    *: this again, from the start",
         "    0: services",
         "    1: duty (transfer)",
-        "    8: this again, from the start",
+        "    8: the page again, slowly",
         "    9: the language menu",
     ]
 
@@ -129,6 +129,8 @@ def test_command_prints_every_language_or_one(capsys, monkeypatch):
         "#### للعربية (ar, voice Polly.Zeina) ####",
         "#### Українською (uk, voice Google.uk-UA-Standard-A) ####",
         "#### На русском (ru, voice Polly.Tatyana) ####",
+        "#### به زبان دری (fa, recordings only) ####",
+        "#### Bi Kurdiya Kurmancî (kmr, recordings only) ####",
     ]
     assert cli.main(["script", "--lang", "sv"]) == 0
     assert "####" in capsys.readouterr().out

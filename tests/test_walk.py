@@ -4,6 +4,7 @@ import pytest
 
 from ivr import phrases as P
 from ivr.menu import voices
+from ivr.testers import twiml
 
 from .twiml import parse
 
@@ -23,23 +24,22 @@ def walk(client):
         seen.add((url, digits))
         answer = parse(client.post(url, data={"Digits": digits} if digits is not None else {}))
         answers[(url, digits)] = answer
-        gather = answer.gather
-        if gather is not None:
-            action = gather.get("action")
+        read = answer.read
+        if read.gather is not None:
+            action = read.gather.action
             # Every key at a fresh prompt; after a miss, one more miss of each kind is enough.
             queue += [(action, key) for key in (KEYS if "?" not in action else ["#"])]
-        for play in answer.root.iter("Play"):
-            audio = client.get(play.text)
+        for play in (heard for heard in read.heard_all() if isinstance(heard, twiml.Play)):
+            audio = client.get(play.url)
             audio.close()
-            assert audio.status_code == 200 and audio.mimetype == "audio/wav", play.text
-        for redirect in answer.root.iter("Redirect"):
-            queue.append((redirect.text, None))
-        dial = answer.dial
-        if dial is not None:
-            queue += [(dial.get("action"), None)]
+            assert audio.status_code == 200 and audio.mimetype == "audio/wav", play.url
+        if read.redirect is not None:
+            queue.append((read.redirect.url, None))
+        if read.dial is not None:
+            action = read.dial.action
+            queue += [(action, None)]
             for outcome in ("completed", "busy", "no-answer", "failed"):
-                answers[(dial.get("action"), outcome)] = parse(
-                    client.post(dial.get("action"), data={"DialCallStatus": outcome}))
+                answers[(action, outcome)] = parse(client.post(action, data={"DialCallStatus": outcome}))
         assert len(seen) < 5000, "the walk does not end: a loop that grows the URL?"
     return answers
 

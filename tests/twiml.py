@@ -1,14 +1,19 @@
-"""Reading TwiML answers the way Twilio would: what is said, in which voice, what happens next."""
+"""The tests' view of an answer: checks that it is TwiML at all, then reads it with ivr.testers.twiml.
+
+`parse(response).read` is the reader's Answer (frozen records, `.next(...)`); `.root` stays for the
+few tests that look at raw XML (attribute spelling, nesting).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import xml.etree.ElementTree as ET
 
-VERBS_AFTER_GATHER = {"Redirect", "Hangup", "Say"}
+from ivr.testers import twiml
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Said:
     text: str
     voice: str
@@ -22,17 +27,17 @@ class Answer:
     content_type: str
     root: ET.Element
 
+    @functools.cached_property
+    def read(self) -> twiml.Answer:
+        return twiml.read(self.root)
+
     @property
     def verbs(self) -> list[str]:
         return [child.tag for child in self.root]
 
     @property
     def said(self) -> list[Said]:
-        return [
-            Said(" ".join(" ".join(say.itertext()).split()), say.get("voice"), say.get("language"),
-                 len(say.findall("break")))
-            for say in self.root.iter("Say")
-        ]
+        return [Said(say.text, say.voice, say.language, len(say.breaks)) for say in self.read.said]
 
     @property
     def text(self) -> str:
@@ -44,8 +49,8 @@ class Answer:
 
     @property
     def redirect(self) -> str | None:
-        node = self.root.find("Redirect")
-        return node.text if node is not None else None
+        found = self.read.redirect
+        return found.url if found else None
 
     @property
     def dial(self) -> ET.Element | None:
@@ -53,13 +58,11 @@ class Answer:
 
     @property
     def hangs_up(self) -> bool:
-        return self.root.find("Hangup") is not None
+        return self.read.hangs_up
 
     def next_urls(self) -> list[str]:
         """Every URL Twilio could request next from this answer."""
-        urls = [el.get("action") for el in self.root.iter() if el.get("action")]
-        urls += [el.text for el in self.root.iter("Redirect")]
-        return urls
+        return self.read.next_urls()
 
 
 def parse(response) -> Answer:

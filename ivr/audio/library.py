@@ -243,6 +243,27 @@ def wav_format(path: pathlib.Path) -> tuple[str, int, int]:
     raise ValueError("a WAV file without a format chunk")
 
 
+def wav_seconds(path: pathlib.Path) -> float:
+    """How long a WAV file plays: its data chunk's bytes over the bytes a second its header gives."""
+    with path.open("rb") as fp:
+        head = fp.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            raise ValueError("not a WAV file")
+        byte_rate = 0
+        while chunk := fp.read(8):
+            if len(chunk) < 8:
+                break
+            name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if name == b"fmt ":
+                byte_rate = struct.unpack("<I", fp.read(size + (size & 1))[8:12])[0]
+            elif name == b"data" and byte_rate:
+                left = path.stat().st_size - fp.tell()  # a header written while streaming may overstate it
+                return min(size, left) / byte_rate
+            else:
+                fp.seek(size + (size & 1), 1)
+    raise ValueError("a WAV file without a format or data chunk")
+
+
 def problems(menu: Menu, library: Library) -> list[Problem]:
     """Missing, stale and broken recordings, at the YAML position of what they say.
 

@@ -1,180 +1,190 @@
 """`ivr script`: the whole call as text, node by node, for proofreading.
 
-Everything here is read back from the TwiML the call flow (`call.Line`) really
-answers, so the script cannot drift from what callers hear: what is said, what
-each key does, what happens on silence, when the transfer is open or closed.
+Everything here is read back from the TwiML the line really answers (the app in this process, read
+through testers.twiml), so the script cannot drift from what callers hear: what is said or played,
+what each key does, what happens on silence, when the transfer is open or closed. Every offered
+language is shown; a recording is shown with the text it was made from (its manifest's).
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
+import logging
+import pathlib
 import sys
-import urllib.parse
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from . import options as shared
+from ..audio import library as audio
 from ..menu import hours
 from ..menu import model as menus
-from ..flow.line import MAX_SILENCES, MAX_WRONG, Line, Step
+from ..flow.line import MAX_SILENCES, MAX_WRONG
+from ..settings import audio_path
+from ..testers import twiml
+from ..testers.local import LocalLine
 
 PAUSE = " / "
 OTHER_KEYS = "*0123456789"
-
-
-@dataclasses.dataclass(frozen=True)
-class Heard:
-    """One TwiML answer, read the way Twilio plays it."""
-
-    said: tuple[str, ...]
-    after: tuple[str, ...]  # said when no key comes while waiting
-    waits: tuple[str, dict, int] | None  # (endpoint, params, seconds) of the <Gather>
-    then: tuple[str, dict] | None  # where the <Redirect> goes
-    dials: tuple[str, int, str] | None  # number, seconds of ringing, node
-    hangs_up: bool
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.said)
-
-    def where(self) -> str:
-        """Where the caller is now: the node, the language menu or a transfer."""
-        if self.dials:
-            return f"{self.dials[2]} (transfer)"
-        if self.waits:
-            endpoint, params, _ = self.waits
-            return params.get("node", "") if endpoint == "key" else "the language menu"
-        return ""
-
-
-def urls(endpoint: str, **params) -> str:
-    """The call flow's URLs, kept readable: `endpoint?name=value`."""
-    return endpoint + "?" + urllib.parse.urlencode(sorted(params.items()))
-
-
-def _place(url: str) -> tuple[str, dict]:
-    endpoint, _, query = url.partition("?")
-    return endpoint, dict(urllib.parse.parse_qsl(query))
-
-
-def hear(response) -> Heard:
-    root = ET.fromstring(str(response))
-    gather = root.find("Gather")
-    said = tuple(_spoken(say) for say in (gather if gather is not None else root).iter("Say"))
-    after = tuple(_spoken(say) for say in root.findall("Say")) if gather is not None else ()
-    waits = (*_place(gather.get("action")), int(gather.get("timeout"))) if gather is not None else None
-    redirect = root.find("Redirect")
-    dial = root.find("Dial")
-    return Heard(
-        said,
-        after,
-        waits,
-        _place(redirect.text) if redirect is not None else None,
-        (dial.text, int(dial.get("timeout")), _place(dial.get("action"))[1].get("node", "")) if dial is not None else None,
-        root.find("Hangup") is not None,
-    )
-
-
-def _spoken(say: ET.Element) -> str:
-    parts = [say.text or ""]
-    for child in say:
-        parts += [PAUSE if child.tag == "break" else "", child.tail or ""]
-    return " ".join("".join(parts).split()).replace(" /", PAUSE.rstrip()).strip(" /")
-
-
-def _quote(heard: Heard) -> str:
-    return f'"{heard.text}"' if heard.said else "(nothing)"
-
-
-def _ending(heard: Heard, line: Line) -> str:
-    """What happens after the words of an answer."""
-    if heard.dials:
-        return f"dials {heard.dials[0]}, ringing up to {heard.dials[1]} s"
-    if heard.after:
-        return f'no key again: "{" ".join(heard.after)}", and the call ends'
-    if heard.hangs_up:
-        return "the call ends"
-    if heard.then:
-        endpoint, params = heard.then
-        if endpoint == "voice":
-            return "back to the language menu"
-        node = params.get("node", "")
-        return f"back to {node} ({'its options only' if params.get('b') else 'from the start'})"
-    return "waits for a key"
+WRONG_KEY = "#"  # no menu uses it
 
 
 class Script:
-    def __init__(self, menu: menus.Menu, now: dt.datetime) -> None:
+    def __init__(self, menu: menus.Menu, now: dt.datetime, audio_root: pathlib.Path | None = None) -> None:
         self.menu = menu
-        self.line = Line(menu, urls, now)
         self.now = now
+        self.line = LocalLine(menu, audio_root or audio_path(), now)
+        self.library: audio.Library = self.line.library
+
+    # Reading answers -----------------------------------------------------
+
+    def heard(self, items: tuple[twiml.Heard, ...]) -> str:
+        """What the caller hears, as one line: recordings with the text they were made from."""
+        return " ".join(filter(None, (self._one(item) for item in items)))
+
+    def _one(self, item: twiml.Heard) -> str:
+        if isinstance(item, twiml.Say):
+            return _spoken(item)
+        if isinstance(item, twiml.Pause):
+            return PAUSE.strip()
+        found = item.recording
+        recording = self.library.recordings(found[0]).get(found[1]) if found else None
+        if recording is None:
+            return f"[plays {item.url}]"
+        made = "recorded, machine-made" if recording.synthetic else "recorded"
+        return f"[{made}{', slowly' if item.slow else ''}: {recording.text}]"
+
+    def quote(self, items: tuple[twiml.Heard, ...]) -> str:
+        return f'"{self.heard(items)}"' if items else "(nothing)"
+
+    def ending(self, answer: twiml.Answer) -> str:
+        """What happens after the words of an answer."""
+        if answer.dial:
+            return f"dials {answer.dial.number}, ringing up to {answer.dial.timeout} s"
+        after = answer.on_silence()
+        if after and answer.hangs_up:
+            return f'no key again: "{self.heard(after)}", and the call ends'
+        if answer.hangs_up:
+            return "the call ends"
+        if answer.redirect:
+            return f"back to {self._redirected(answer)}"
+        return "waits for a key"
+
+    def _redirected(self, answer: twiml.Answer) -> str:
+        """Where a Redirect lands, and whether the caller hears that place from its start again."""
+        landed = self.line.follow(answer.next())
+        where = twiml.place(landed.gather.action).node if landed and landed.gather else ""
+        if not where:
+            return "the language menu"
+        fresh = self.line.ask(self.line.url("node", lang=twiml.place(landed.gather.action).lang, node=where))
+        return f"{where} ({'from the start' if landed.prompt() == fresh.prompt() else 'its options only'})"
+
+    # Sections --------------------------------------------------------------
 
     def languages(self) -> Iterator[str]:
-        heard = hear(self.line.languages())
+        first = self.line.ask(self.line.url("voice"))
         yield "== The language menu (each language in its own voice) =="
-        yield from (f"  says: {text}" for text in heard.said)
-        yield from self._keys(lambda key: self.line.choose(key, Step()), "the language menu")
-        last = hear(self.line.choose("#", Step(0, MAX_WRONG - 1)))
-        yield f"  the {_nth(MAX_WRONG)} wrong key in a row: {_quote(last)}, then {_ending(last, self.line)}"
-        yield from self._silence(lambda step: self.line.languages(step), heard)
+        yield from (f"  says: {self.heard((item,))}" for item in first.prompt())
+        yield from self._keys(first, None)
+        yield from self._misses(first)
 
     def node(self, lang: menus.Language, node: menus.Node) -> Iterator[str]:
         if node.kind == "transfer":
             yield from self.transfer(lang, node)
             return
-        heard = hear(self.line.node(lang, node))
+        answer = self.line.ask(self.line.url("node", lang=lang.code, node=node.id))
         yield f"== {node.id} ({node.kind}) =="
-        yield f"  says: {_quote(heard)}"
-        yield from self._keys(lambda key: self.line.key(lang, node, key, Step()), node.id)
-        last = hear(self.line.key(lang, node, "#", Step(0, MAX_WRONG - 1)))
-        yield f"  the {_nth(MAX_WRONG)} wrong key in a row: {_quote(last)}, then {_ending(last, self.line)}"
-        yield from self._silence(lambda step: self.line.node(lang, node, step), heard)
+        yield f"  says: {self.quote(answer.prompt())}"
+        yield from self._keys(answer, node)
+        yield from self._misses(answer)
 
     def transfer(self, lang: menus.Language, node: menus.Node) -> Iterator[str]:
         schedule = self.menu.schedules[node.schedule]
+        url = self.line.url("node", lang=lang.code, node=node.id)
         yield f"== {node.id} (transfer to {node.number.e164}, hours: {node.schedule}) =="
         opens = self.now if schedule.is_open(self.now) else schedule.next_opening(self.now)
+        dialled = self.line.url("dialled", lang=lang.code, node=node.id)
         if opens is not None:
-            heard = hear(Line(self.menu, urls, opens).transfer(lang, node))
-            yield f"  when open (as on {opens:%Y-%m-%d %H:%M}): {_quote(heard)}, then {_ending(heard, self.line)}"
-        for status, what in (("completed", "after the call"), ("no-answer", "nobody answers (busy, no answer, failed)")):
-            heard = hear(self.line.dialled(lang, node, status))
-            yield f"  {what}: {_quote(heard)}, then {_ending(heard, self.line)}"
+            heard = self._at(opens, url)
+            dialled = heard.dial.action if heard.dial else dialled
+            yield f"  when open (as on {opens:%Y-%m-%d %H:%M}): {self._told(heard)}"
+        for status, what in (("completed", "after the call"),
+                             ("no-answer", "nobody answers (busy, no answer, failed)")):
+            yield f"  {what}: {self._told(self.line.ask(dialled, DialCallStatus=status))}"
         closed = _closed_moment(schedule, self.now)
-        heard = hear(Line(self.menu, urls, closed).transfer(lang, node))
-        yield f"  when closed (as on {closed:%Y-%m-%d %H:%M}): {_quote(heard)}, then {_ending(heard, self.line)}"
+        yield f"  when closed (as on {closed:%Y-%m-%d %H:%M}): {self._told(self._at(closed, url))}"
 
-    def _keys(self, answer, here: str) -> Iterator[str]:
+    def _told(self, heard: twiml.Answer) -> str:
+        return f"{self.quote(heard.until_next())}, then {self.ending(heard)}"
+
+    def _at(self, moment: dt.datetime, url: str) -> twiml.Answer:
+        self.line.clock.now = moment
+        try:
+            return self.line.ask(url)
+        finally:
+            self.line.clock.now = self.now
+
+    def _keys(self, answer: twiml.Answer, node: menus.Node | None) -> Iterator[str]:
         """Each key that does something, where it leads; then what any other key gets."""
-        wrong = hear(answer("#"))
-        yield f"  waits {wrong.waits[2]} s for one key:"
+        wrong = self.line.follow(answer.next(WRONG_KEY))
+        yield f"  waits {answer.gather.timeout} s for one key:"
         for key in OTHER_KEYS:
-            heard = hear(answer(key))
+            heard = self.line.follow(answer.next(key))
             if heard != wrong:
-                where = heard.where()
-                yield f"    {key}: {'this again, from the start' if where == here else where}"
-        yield f"    any other key: {_quote(wrong)}"
+                yield f"    {key}: {self._lead(key, heard, answer, node)}"
+        yield f"    any other key: {self.quote(wrong.prompt())}"
 
-    def _silence(self, answer, first: Heard) -> Iterator[str]:
-        yield f"  no key for {first.waits[2]} s:"
+    def _lead(self, key: str, heard: twiml.Answer, here: twiml.Answer, node: menus.Node | None) -> str:
+        """Where a key took the caller: the menu's own option, or what the line answered."""
+        target = self.menu.nodes[node.options[key]] if node and key in node.options else None
+        if target is not None and target.kind == "transfer":
+            closed = f", closed now: then {self.ending(heard)}"
+            return f"{target.id} (transfer{'' if heard.dial else closed})"
+        if target is not None:
+            return target.id
+        went = twiml.place(heard.gather.action) if heard.gather else twiml.Place("")
+        if went.endpoint == "choose":
+            return "the language menu" if heard.prompt() == here.prompt() or node else "a second page of languages"
+        if node is None and went.node:
+            return f"{self.menu.language(went.lang).name} ({went.lang}), then {went.node}"
+        if node is not None and went.node == node.id:
+            if any(isinstance(item, twiml.Say | twiml.Play) and item.slow for item in heard.prompt()):
+                return "the page again, slowly"
+            return "this again, from the start"
+        return went.node or self.ending(heard)
+
+    def _misses(self, answer: twiml.Answer) -> Iterator[str]:
+        """Wrong keys in a row until goodbye; silence prompt after prompt until goodbye."""
+        last = answer
+        for _ in range(MAX_WRONG):
+            last = self.line.follow(last.next(WRONG_KEY))
+        yield f"  the {_nth(MAX_WRONG)} wrong key in a row: {self._told(last)}"
+        yield f"  no key for {answer.gather.timeout} s:"
+        heard = answer
         for silent in range(1, MAX_SILENCES):
-            heard = hear(answer(Step(silent, 0, True)))
-            yield f"    {_nth(silent)} time: {_quote(heard)}, then {_ending(heard, self.line)}"
+            heard = self.line.follow(heard.next())
+            if heard is None:
+                break
+            yield f"    {_nth(silent)} time: {self.quote(heard.prompt())}, then {self.ending(heard)}"
 
     def lines(self, codes: list[str]) -> Iterator[str]:
         yield f"Call script: {self.menu.name} ({self.menu.source}), as said on {self.now:%Y-%m-%d %H:%M}"
-        yield f"('{PAUSE.strip()}' is a pause; 'key *' repeats, 0 goes back, 9 changes the language)"
+        yield (f"('{PAUSE.strip()}' is a pause; [recorded: ...] a recording, with the text it was made from; "
+               "'key *' repeats, 0 goes back, 9 changes the language)")
         yield ""
         yield from self.languages()
         for code in codes:
             lang = self.menu.language(code)
             yield ""
-            yield f"#### {lang.name} ({lang.code}, voice {lang.voice}) ####"
+            yield f"#### {lang.name} ({lang.code}, {f'voice {lang.voice}' if lang.voice else 'recordings only'}) ####"
             for node in _in_call_order(self.menu):
                 yield ""
                 yield from self.node(lang, node)
+
+
+def _spoken(say: twiml.Say) -> str:
+    text = "".join(PAUSE if isinstance(part, twiml.Break) else part for part in say.parts)
+    return " ".join(text.split()).strip(" /")
 
 
 def _in_call_order(menu: menus.Menu) -> list[menus.Node]:
@@ -205,14 +215,16 @@ def run(args: argparse.Namespace) -> int:
     code = menu and shared.language(menu, args, default=None)
     if code is None:
         return 1
-    if args.lang and menu.language(code).recorded_only:
-        print(f"ivr script: {code!r} has no voice, so nothing is said: its recordings are listed by "
-              f"`ivr audio status --lang {code}`", file=sys.stderr)
-        return 1
+    logging.getLogger("ivr").setLevel(logging.ERROR)  # the script is the output
     now = hours.clock(menu.timezone)()
-    voiced = [lang.code for lang in menu.languages if lang.voice]  # the others play recordings (ivr audio)
+    script = Script(menu, now)
+    offered = [lang.code for lang in script.line.offered()]
+    if args.lang and code not in offered:
+        print(f"ivr script: {code!r} is not offered to callers: it has no voice and its recordings are not "
+              f"complete (see `ivr audio status --lang {code}`)", file=sys.stderr)
+        return 1
     try:
-        for text in Script(menu, now).lines([args.lang] if args.lang else voiced):
+        for text in script.lines([args.lang] if args.lang else offered):
             print(text)
     except BrokenPipeError:  # `ivr script | head`: the reader has seen enough
         sys.stderr.close()
@@ -221,5 +233,5 @@ def run(args: argparse.Namespace) -> int:
 
 def register(commands) -> None:
     script = commands.add_parser("script", help="print the whole call as callers hear it, node by node")
-    shared.add(script, "one language code, e.g. fi (default: every language)")
+    shared.add(script, "one language code, e.g. fi (default: every language offered)")
     script.set_defaults(func=run)

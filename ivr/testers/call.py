@@ -24,7 +24,7 @@ from flask import Flask
 from twilio.request_validator import RequestValidator
 
 from ..web import calllog
-from . import transcript
+from . import transcript, twiml
 from . import checks as twimlcheck
 from ..menu import ConfigError, Menu, MenuError
 from ..settings import Settings
@@ -151,50 +151,49 @@ class Caller:
 
     def _perform(self, root: ET.Element, here: str) -> tuple[str, str, dict[str, str]] | None:
         """Play the verbs in order; return the next request, or None when the call ends."""
-        for verb in root:
-            if verb.tag == "Gather":
-                for inner in verb:
+        for verb in twiml.read(root).verbs:
+            if isinstance(verb, twiml.Gather):
+                for inner in verb.children:
                     self._hear(inner)
                 pressed = self._listen(verb)
                 if pressed == HANGUP:
                     return None
-                if pressed or verb.get("actionOnEmptyResult") == "true":
-                    return _method(verb), verb.get("action") or here, {"Digits": pressed}
-            elif verb.tag == "Redirect":
+                if pressed or verb.on_empty:
+                    return verb.method, verb.action or here, {"Digits": pressed}
+            elif isinstance(verb, twiml.Redirect):
                 self.out("  [redirect]")
-                return _method(verb), (verb.text or "").strip(), {}
-            elif verb.tag == "Dial":
-                self.out(f"  [dial {transcript.dialled(verb)}, rings {verb.get('timeout', '30')} s] -> {self.dial_outcome}")
-                if verb.get("action"):
+                return verb.method, verb.url, {}
+            elif isinstance(verb, twiml.Dial):
+                self.out(f"  [dial {verb.number}, rings {verb.timeout} s] -> {self.dial_outcome}")
+                if verb.action:
                     status = {"DialCallStatus": self.dial_outcome, "DialCallSid": "CA" + "1" * 32,
                               "DialCallDuration": "42" if self.dial_outcome == "completed" else "0"}
-                    return _method(verb), verb.get("action"), status
-            elif verb.tag in ("Hangup", "Reject"):
+                    return verb.method, verb.action, status
+            elif isinstance(verb, twiml.Hangup):
                 self.out(f"  [{verb.tag.lower()}]")
                 return None
+            elif isinstance(verb, twiml.Other):
+                self.out(f"  [{verb.tag}: not simulated]")
             else:
                 self._hear(verb)
         self.out("  [end of the answer: Twilio hangs up]")
         return None
 
-    def _hear(self, verb: ET.Element) -> None:
-        if verb.tag == "Say":
-            voice = " ".join(filter(None, (verb.get("language"), verb.get("voice"))))
+    def _hear(self, verb: twiml.Heard) -> None:
+        if isinstance(verb, twiml.Say):
+            voice = " ".join(filter(None, (verb.language, verb.voice)))
             self.out(transcript.wrapped(f"  [{voice}] {transcript.spoken(verb)}"))
-        elif verb.tag == "Play":
-            url = (verb.text or "").strip()
-            self.out(f"  [play] {url}")
-            problem = self._audio_problem(url)
+        elif isinstance(verb, twiml.Play):
+            self.out(f"  [play] {verb.url}")
+            problem = self._audio_problem(verb.url)
             if problem:
                 self._problem(problem)
-        elif verb.tag == "Pause":
-            self.out(f"  [pause {verb.get('length', '1')} s]")
         else:
-            self.out(f"  [{verb.tag}: not simulated]")
+            self.out(f"  [pause {verb.seconds:g} s]")
 
-    def _listen(self, gather: ET.Element) -> str:
-        count = gather.get("numDigits", "any")
-        want = f"{count} key{'' if count == '1' else 's'}, {gather.get('timeout', '5')} s"
+    def _listen(self, gather: twiml.Gather) -> str:
+        count = gather.num_digits or "any"
+        want = f"{count} key{'' if count == 1 else 's'}, {gather.timeout} s"
         self.out(f"  (listening for {want})")
         pressed = self.keys()
         if pressed == HANGUP:
@@ -220,10 +219,6 @@ class Caller:
     def _problem(self, problem: str) -> None:
         self.result.problems.append(problem)
         self.out(f"  !! {problem}")
-
-
-def _method(verb: ET.Element) -> str:
-    return (verb.get("method") or "POST").upper()
 
 
 def _with_query(url: str, form: dict[str, str]) -> str:

@@ -14,14 +14,13 @@ import difflib
 import logging
 import pathlib
 import sys
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 import yaml
 
 from ..menu import model as menus
 from ..settings import BUNDLED_MENU
+from . import twiml
 from .call import OUTCOMES, Request, hear, local_line
 from .transports import InProcess
 
@@ -117,19 +116,13 @@ def reached(menu: menus.Menu, requests: Iterable[Request]) -> set[tuple[str, str
     """
     places: set[tuple[str, str]] = set()
     for request in requests:
-        for url in _next_urls(request.answer):
-            parts = urlsplit(url).path.strip("/").split("/")
-            if len(parts) >= 3 and parts[0] == "voice" and menu.language(parts[1]) and parts[2] in menu.nodes:
-                places.add((parts[1], parts[2]))
+        if request.answer is None:
+            continue
+        for url in twiml.read(request.answer).next_urls():
+            where = twiml.place(url)
+            if where.node and menu.language(where.lang) and where.node in menu.nodes:
+                places.add((where.lang, where.node))
     return places
-
-
-def _next_urls(answer: ET.Element | None) -> list[str]:
-    if answer is None:
-        return []
-    urls = [verb.get("action") if verb.tag in ("Gather", "Dial") else verb.text
-            for verb in answer if verb.tag in ("Gather", "Dial", "Redirect")]
-    return [url.strip() for url in urls if url]
 
 
 def coverage(menu: menus.Menu, places: set[tuple[str, str]], calls: int) -> str:

@@ -1,0 +1,378 @@
+"""`ivr timing`: seconds from pick-up until a caller hears what they called for.
+
+For each offered language it follows the keys a caller presses through the menu tree (found from the
+model: the option whose key leads on to each page with numbers, and to each transfer), drives the line
+in this process, reads each answer with testers.twiml, and adds up how long what is heard takes
+(the timing model: README, "Time to information"). Two callers: one who presses as soon as their
+option is said, one who hears every prompt to its end first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import logging
+import re
+import sys
+from collections.abc import Iterator
+
+from . import options as shared
+from ..audio import library as audio
+from ..audio.synth import SLOW_TEMPO
+from ..menu import hours
+from ..menu import model as menus
+from ..menu.errors import Problem
+from ..settings import audio_path
+from ..speech import prompts as speech
+from ..testers import twiml
+from ..testers.local import LocalLine
+
+# Characters a second of text-to-speech on a phone line, digits apart. About 150 words a minute in
+# English (six characters a word with its space and punctuation); scripts that leave out short
+# vowels (Arabic, Dari, Sorani) pack more speech into each character. Estimates, not measurements.
+CHARS_PER_S = {"fi": 14.0, "sv": 15.0, "en": 15.0, "ar": 12.0, "uk": 14.0, "ru": 14.0,
+               "fa": 12.0, "so": 14.0, "kmr": 14.0, "ckb": 12.0}
+DEFAULT_CHARS_PER_S = 14.0
+DIGIT_S = 0.4  # numbers are said one digit at a time
+REQUEST_S = 0.7  # each new TwiML document: Twilio's request and the answer's round trip
+REACTION_S = 1.0  # from the end of the words to the key press
+# Budgets, seconds from pick-up.
+OFFERED_PRESSER_S = 30
+OFFERED_LISTENER_S = 60
+NUMBER_S = 35
+MAX_HOPS = 12  # redirects followed between two keys before giving up (a loop)
+GAP = "\x00"  # a break in a <Say>'s flattened text
+
+PRESSER, LISTENER = "presser", "listener"
+
+
+class TimingError(RuntimeError):
+    """The line did not answer as the menu says it should (an option or number was never heard)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Mark:
+    """Something to listen for in an answer: a prompt of the speech layer, or the digits of a number."""
+
+    code: str
+    prompt: str  # its id, which is also its recording's name
+    text: str  # as the voice says it
+    digits: tuple[str, ...] = ()  # set: the moment the number's digits start, not the prompt's end
+
+
+@dataclasses.dataclass(frozen=True)
+class Figure:
+    what: str
+    node: menus.Node
+    presser: float
+    listener: float
+    budgets: tuple[float | None, float | None]  # presser, listener
+
+    def verdicts(self) -> list[tuple[str, float, float, bool]]:
+        """(caller, seconds, budget, within) for each budget this figure has."""
+        out = []
+        for caller, seconds, budget in ((PRESSER, self.presser, self.budgets[0]),
+                                        (LISTENER, self.listener, self.budgets[1])):
+            if budget is not None:
+                out.append((caller, seconds, budget, seconds <= budget))
+        return out
+
+
+class Clockwork:
+    """How long what is heard takes, by the timing model."""
+
+    def __init__(self, menu: menus.Menu, library: audio.Library) -> None:
+        self.library = library
+        self.by_tts = {lang.tts_language: lang.code for lang in menu.languages if lang.voice}
+        self._wav: dict[tuple[str, str], float] = {}
+
+    def text(self, text: str, code: str, slow: bool = False) -> float:
+        digits = sum(ch.isdigit() for ch in text)
+        words = " ".join(re.sub(r"\d", " ", text).split())
+        rate = CHARS_PER_S.get(code, DEFAULT_CHARS_PER_S)
+        return (digits * DIGIT_S + len(words) / rate) / (SLOW_TEMPO if slow else 1)
+
+    def flat(self, say: twiml.Say) -> str:
+        return "".join(GAP if isinstance(p, twiml.Break) else p for p in say.parts)
+
+    def until(self, say: twiml.Say, position: int) -> float:
+        """Seconds from the start of a <Say> to a position in its flattened text."""
+        code = self.by_tts.get(say.language, say.language.split("-")[0])
+        seconds, flat, index = 0.0, self.flat(say)[:position], 0
+        for part in say.parts:
+            if index >= len(flat):
+                break
+            if isinstance(part, twiml.Break):
+                seconds += part.seconds
+                index += 1
+            else:
+                seconds += self.text(flat[index:index + len(part)], code, say.slow)
+                index += len(part)
+        return seconds
+
+    def item(self, heard: twiml.Heard) -> float:
+        if isinstance(heard, twiml.Pause):
+            return heard.seconds
+        if isinstance(heard, twiml.Say):
+            return self.until(heard, len(self.flat(heard)))
+        return self.recording(heard) / (SLOW_TEMPO if heard.slow else 1)
+
+    def recording(self, play: twiml.Play) -> float:
+        found = play.recording
+        if found is None:
+            raise TimingError(f"<Play> {play.url} is not one of the line's recordings: its length is unknown")
+        if found not in self._wav:
+            path = self.library.file(*found)
+            if path is None:
+                raise TimingError(f"<Play> {play.url}: no such recording under {self.library.root}")
+            self._wav[found] = audio.wav_seconds(path)
+        return self._wav[found]
+
+    def total(self, items: tuple[twiml.Heard, ...]) -> float:
+        return sum(self.item(i) for i in items)
+
+    def find(self, items: tuple[twiml.Heard, ...], mark: Mark) -> float | None:
+        """Seconds into `items` when `mark` has been heard (its end; a number: when its digits start)."""
+        start = 0.0
+        for heard in items:
+            at = self._within(heard, mark)
+            if at is not None:
+                return start + at
+            start += self.item(heard)
+        return None
+
+    def _within(self, heard: twiml.Heard, mark: Mark) -> float | None:
+        if isinstance(heard, twiml.Play):
+            if heard.recording != (mark.code, mark.prompt):
+                return None
+            length = self.item(heard)
+            if not mark.digits:
+                return length
+            # The digits start as far into the recording as they are into the text it was made from.
+            recorded = self.library.recordings(mark.code)[mark.prompt].text
+            where = recorded.find(mark.digits[0])
+            whole = self.text(recorded, mark.code)
+            return length * (self.text(recorded[:where], mark.code) / whole) if where >= 0 and whole else 0.0
+        if not isinstance(heard, twiml.Say):
+            return None
+        flat = self.flat(heard)
+        if mark.digits:
+            pattern = rf"\s*{GAP}\s*".join(re.escape(group) for group in mark.digits)
+            found = re.search(rf"(?<!\d){pattern}(?!\d)", flat)
+            return self.until(heard, found.start()) if found else None
+        tidy = " ".join(flat.split())
+        index = tidy.find(" ".join(mark.text.split()))
+        if index < 0:
+            return None
+        # The same position in the untidied text: count the non-space characters up to the end of it.
+        wanted = len(re.sub(r"\s", "", tidy[:index + len(" ".join(mark.text.split()))]))
+        seen = 0
+        for position, ch in enumerate(flat):
+            seen += not ch.isspace()
+            if seen == wanted:
+                return self.until(heard, position + 1)
+        return None
+
+
+def routes(menu: menus.Menu) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each node reachable from the start: the (menu node, key) pairs a caller presses to get there,
+    fewest keys first (the menu tree, not a fixed list of keys)."""
+    found: dict[str, tuple[tuple[str, str], ...]] = {menu.start: ()}
+    queue = [menu.start]
+    while queue:
+        here = queue.pop(0)
+        for key, target in sorted(menu.nodes[here].options.items()):
+            if target not in found:
+                found[target] = found[here] + ((here, key),)
+                queue.append(target)
+    return found
+
+
+class Timing:
+    def __init__(self, menu: menus.Menu, audio_root, at: dt.datetime) -> None:
+        self.menu = menu
+        self.at = at
+        self.line = LocalLine(menu, audio_root, at)
+        self.clock = Clockwork(menu, self.line.library)
+        self.routes = routes(menu)
+
+    # What to listen for ------------------------------------------------------
+
+    def option(self, lang: menus.Language, node: menus.Node, key: str) -> Mark:
+        """The option of `key` on `node`, as the speech layer words it."""
+        target = node.options[key]
+        wanted = f"{target}.label"
+        for found in speech.prompts(speech.options(self.menu, lang, node, node.id == self.menu.start)):
+            if found.id == wanted:
+                return Mark(lang.code, found.id, found.text)
+        raise TimingError(f"{node.id}: no option for key {key}")
+
+    def language(self, lang: menus.Language, second: bool = False) -> Mark:
+        found = speech.language_option(self.menu, lang, second)[0]
+        return Mark(lang.code, found.id, found.text)
+
+    def number(self, lang: menus.Language, node: menus.Node, index: int) -> Mark:
+        groups = [p for p in speech.digits(node.contacts[index].number) if isinstance(p, str)]
+        return Mark(lang.code, f"{node.id}.contacts.{index}", "", tuple(groups))
+
+    # Following a call ----------------------------------------------------------
+
+    def heard_at(self, lang: menus.Language, route: tuple[tuple[str, str], ...], mark: Mark) -> dict[str, float]:
+        """Seconds from pick-up until `mark` is heard at the end of `route`, for each kind of caller."""
+        return {caller: self._follow(lang, route, mark, caller) for caller in (PRESSER, LISTENER)}
+
+    def _follow(self, lang, route, mark: Mark, caller: str) -> float:
+        self.line.clock.now = self.at
+        seconds = REQUEST_S
+        answer = self.line.ask(self.line.url("voice"))
+        steps = [(self.language(lang), lang.key[0])]
+        if len(lang.key) > 1:
+            steps.append((self.language(lang, second=True), lang.key[1:]))
+        steps += [(self.option(lang, self.menu.nodes[node], key), key) for node, key in route]
+        for wanted, key in steps:
+            answer, spent = self._settle(answer)
+            seconds += spent
+            prompt = answer.prompt()
+            heard = self.clock.find(prompt, wanted)
+            if heard is None and wanted.prompt == "language.more":
+                continue  # its group has one language offered: the first key chose it at once
+            if heard is None:
+                raise TimingError(f"{lang.code}: {wanted.prompt!r} is never said where the menu offers it")
+            seconds += (heard if caller == PRESSER else self.clock.total(prompt)) + REACTION_S
+            answer = self.line.follow(answer.next(key))
+            seconds += REQUEST_S
+        answer, spent = self._settle(answer)
+        heard = self.clock.find(answer.prompt(), mark)
+        if heard is None:
+            raise TimingError(f"{lang.code}: {mark.prompt!r} is never said where the menu has it")
+        return seconds + spent + heard
+
+    def _settle(self, answer: twiml.Answer | None) -> tuple[twiml.Answer, float]:
+        """Follow redirects (and what they say) until an answer waits for a key."""
+        spent = 0.0
+        for _ in range(MAX_HOPS):
+            if answer is None:
+                raise TimingError("the call ended before the caller got there")
+            if answer.gather is not None:
+                return answer, spent
+            spent += self.clock.total(answer.until_next()) + REQUEST_S
+            answer = self.line.follow(answer.next())
+        raise TimingError(f"more than {MAX_HOPS} answers in a row without a prompt: a loop?")
+
+    # The figures ------------------------------------------------------------
+
+    def figures(self, lang: menus.Language) -> list[Figure]:
+        """Each page's first number, each transfer's own number (where a page says it) and the transfer's
+        option, in the order a caller meets them."""
+        pages = [self.menu.nodes[n] for n in self.routes if self.menu.nodes[n].kind == "page"]
+        transfers = [self.menu.nodes[n] for n in self.routes if self.menu.nodes[n].kind == "transfer"]
+        numbers: dict[tuple[str, int], str] = {}  # (page, contact) -> the transfer it is the number of
+        for transfer in transfers:
+            own = next(((page.id, i) for page in pages for i, c in enumerate(page.contacts)
+                        if c.number.e164 == transfer.number.e164), None)
+            if own is not None:
+                numbers.setdefault(own, transfer.id)
+        out: list[Figure] = []
+        for (page_id, index) in sorted({(p.id, 0) for p in pages if p.contacts} | set(numbers),
+                                       key=lambda place: (list(self.routes).index(place[0]), place[1])):
+            page = self.menu.nodes[page_id]
+            times = self.heard_at(lang, self.routes[page_id], self.number(lang, page, index))
+            what = f"{page_id}: {'first' if index == 0 else f'number {index + 1}'} number starts"
+            duty = numbers.get((page_id, index))
+            what = what.replace(" number starts", f" number starts ({duty}'s)") if duty else what
+            out.append(Figure(what, self.menu.nodes[duty] if duty else page, times[PRESSER], times[LISTENER],
+                              (NUMBER_S, None) if duty else (None, None)))
+        for transfer in transfers:
+            *before, (parent, key) = self.routes[transfer.id]
+            times = self.heard_at(lang, tuple(before), self.option(lang, self.menu.nodes[parent], key))
+            out.append(Figure(f"{transfer.id} offered ({parent}, key {key})", transfer, times[PRESSER],
+                              times[LISTENER], (OFFERED_PRESSER_S, OFFERED_LISTENER_S)))
+        return out
+
+
+def open_moment(menu: menus.Menu, now: dt.datetime) -> dt.datetime:
+    """The next weekday at 10:00 (local time) when every transfer is open; a plain weekday if none is."""
+    day = now.astimezone(menu.timezone).date()
+    first = None
+    for ahead in range(1, 60):
+        date = day + dt.timedelta(days=ahead)
+        if date.weekday() >= 5:
+            continue
+        moment = dt.datetime.combine(date, dt.time(10, 0), tzinfo=menu.timezone)
+        first = first or moment
+        if all(menu.schedules[n.schedule].is_open(moment) for n in menu.nodes.values() if n.kind == "transfer"):
+            return moment
+    return first
+
+
+def table(timing: Timing, lang: menus.Language) -> Iterator[str]:
+    figures = timing.figures(lang)
+    width = max([len(f.what) for f in figures] + [20]) + 2
+    yield f"{lang.code}  {lang.name}"
+    yield f"  {'':{width}}{'presser':>9}{'listener':>10}   budget"
+    for figure in figures:
+        verdicts = "; ".join(f"{caller} {'OK' if within else 'OVER'} (<= {budget:g} s)"
+                             for caller, _, budget, within in figure.verdicts())
+        yield (f"  {figure.what:{width}}{figure.presser:>7.0f} s{figure.listener:>8.0f} s   {verdicts}").rstrip()
+
+
+def over_budget(menu: menus.Menu, library: audio.Library, at: dt.datetime | None = None) -> list[str]:
+    """A warning line for each offered language and budget a caller's path goes over."""
+    at = at or open_moment(menu, hours.clock(menu.timezone)())
+    timing = Timing(menu, library.root, at)
+    warnings = []
+    for lang in timing.line.offered():
+        try:
+            figures = timing.figures(lang)
+        except TimingError as exc:
+            warnings.append(str(Problem(menu.source, 1, 1, f"{lang.code!r}: cannot time the call: {exc}",
+                                        warning=True)))
+            continue
+        over = [f"{figure.what} after {seconds:.0f} s for a {caller} (budget {budget:g} s)"
+                for figure in figures for caller, seconds, budget, within in figure.verdicts() if not within]
+        if over:
+            line = min(f.node.line for f in figures if any(not v[3] for v in f.verdicts()))
+            warnings.append(str(Problem(menu.source, line, 1, f"{lang.code!r} is slow to the information "
+                                        f"callers need: {'; '.join(over)} (see `ivr timing --lang {lang.code}`)",
+                                        warning=True)))
+    return warnings
+
+
+def run(args: argparse.Namespace) -> int:
+    menu = shared.load(args)
+    code = menu and (shared.language(menu, args, default=None) if args.lang else "")
+    if code is None:
+        return 1
+    logging.getLogger("ivr").setLevel(logging.ERROR)  # the table is the output
+    try:
+        at = hours.parse_moment(args.at, menu.timezone) if args.at else open_moment(menu, hours.clock(menu.timezone)())
+    except ValueError as exc:
+        print(f"ivr timing: --at: {exc}", file=sys.stderr)
+        return 1
+    timing = Timing(menu, audio_path(), at)
+    offered = [lang for lang in timing.line.offered() if not code or lang.code == code]
+    if code and not offered:
+        print(f"ivr timing: {code!r} is not offered to callers (see `ivr audio status --lang {code}`)",
+              file=sys.stderr)
+        return 1
+    print(f"Time to information: {menu.name} ({menu.source}), at {at:%A %Y-%m-%d %H:%M %Z}")
+    print(f"Seconds from pick-up. presser: presses {REACTION_S:g} s after their option's words end; "
+          f"listener: hears every prompt to its end, then presses.")
+    for lang in offered:
+        print()
+        try:
+            for text in table(timing, lang):
+                print(text)
+        except TimingError as exc:
+            print(f"{lang.code}: cannot time the call: {exc}")
+    return 0
+
+
+def register(commands) -> None:
+    timing = commands.add_parser("timing", help="seconds from pick-up to each number and to the transfer, "
+                                                "per language, against the budgets")
+    shared.add(timing, "one language code, e.g. fi (default: every language offered)")
+    timing.add_argument("--at", metavar="WHEN", help="the moment of the call, e.g. 2026-12-07T10:00 "
+                                                     "(default: the next weekday at 10:00, Helsinki time)")
+    timing.set_defaults(func=run)
