@@ -97,24 +97,25 @@ def test_the_speaking_rate_digits_and_slow_speech():
 def test_recorded_prompts_take_their_recordings_length(tmp_path):
     """Dari is all recordings: every figure is the sum of the recordings heard, the round trips and reactions."""
     menu = small("fa")
-    lengths = {"language.name": 2.0, "top.say": 3.0, "info.label": 1.5, "centre.label": 2.5,
-               "phrase.repeat": 1.25, "phrase.back": 1.75, "phrase.languages": 2.25,
-               "centre.say": 4.0, "centre.contacts.0": 10.0, "hours.duty": 3.5, "duty.label": 2.75}
+    lengths = {"language.name": 2.0, "top.say": 3.0, "phrase.emergency": 1.25, "info.label": 1.5,
+               "centre.label": 2.5, "centre.say": 4.0, "centre.contacts.0": 10.0, "hours.duty": 3.5,
+               "duty.label": 2.75, "phrase.slow": 1.75}
     record_all(tmp_path, menu, "fa", lengths)
     found = figures(menu, tmp_path, "fa")
-    to_page_presser = 0.7 + 2.0 + 1 + 0.7 + (3.0 + 1.5 + 2.5) + 1 + 0.7
-    to_page_listener = 0.7 + 2.0 + 1 + 0.7 + (3.0 + 1.5 + 2.5 + 1.25 + 1.75 + 2.25) + 1 + 0.7
+    # The first menu: its title, 112, then its options; the page: its option first, then the number.
+    to_page = 0.7 + 2.0 + 1 + 0.7 + (3.0 + 1.25 + 1.5 + 2.5) + 1 + 0.7
     offered = found["duty offered (centre, key 1)"]
-    assert offered.presser == pytest.approx(to_page_presser + 4.0 + 10.0 + 3.5 + 2.75)
-    assert offered.listener == pytest.approx(to_page_listener + 4.0 + 10.0 + 3.5 + 2.75)
+    assert offered.presser == pytest.approx(to_page + 2.75)
+    # The option is the last on the first menu, and the page says it first: the listener is no later.
+    assert offered.listener == pytest.approx(offered.presser)
     number = found["centre: first number starts (duty's)"]
     # The digits start as far into the recording as they are into its text, by the same model.
     text = audio.read_manifest(tmp_path / "fa" / "manifest.yaml")["centre.contacts.0"].text
     clock = timing.Clockwork(menu, audio.Library(tmp_path))
     into = 10.0 * clock.text(text[:text.index("0 8")], "fa") / clock.text(text, "fa")
     assert 0 < into < 10.0
-    assert number.presser == pytest.approx(to_page_presser + 4.0 + into)
-    assert number.listener - number.presser == pytest.approx(1.25 + 1.75 + 2.25)
+    assert number.presser == pytest.approx(to_page + 2.75 + into)
+    assert number.listener == pytest.approx(number.presser), "no hints at the end of a menu: nothing more to wait for"
 
 
 def test_a_longer_say_costs_its_characters_at_the_rate(tmp_path):
@@ -145,10 +146,11 @@ def test_the_transfer_is_found_by_following_the_keys(tmp_path):
         assert after[what].presser - before[what].presser == pytest.approx(extra)
 
 
-def test_the_number_starts_before_the_option_and_the_listener_is_later(tmp_path):
+def test_the_option_comes_before_the_number_and_the_listener_is_later(tmp_path):
+    """Action first: the key that connects is offered before the number is read."""
     found = figures(small(), tmp_path, "en")
     number, offered = found["centre: first number starts (duty's)"], found["duty offered (centre, key 1)"]
-    assert number.presser < offered.presser
+    assert offered.presser < number.presser
     assert number.listener > number.presser and offered.listener > offered.presser
     assert number.budgets == (35, None) and offered.budgets == (30, 60)
 
@@ -184,7 +186,7 @@ def test_the_command_prints_a_table_with_verdicts_and_exits_0(tmp_path, capsys, 
     assert out[6].endswith("presser OK (<= 30 s); listener OK (<= 60 s)")
     assert cli.main(["timing", "--menu", str(path), "--at", "2026-11-30T10:00"]) == 0
     assert "OVER" not in capsys.readouterr().out
-    path.write_text(path.read_text(encoding="utf-8").replace("The centre helps.", "The centre helps. " * 12),
+    path.write_text(path.read_text(encoding="utf-8").replace("Welcome.", "Welcome. " + "This sentence is long. " * 12),
                     encoding="utf-8")
     assert cli.main(["timing", "--menu", str(path), "--at", "2026-11-30T10:00"]) == 0, "over budget is no error"
     assert "presser OVER (<= 30 s)" in capsys.readouterr().out

@@ -203,7 +203,7 @@ class Timing:
         """The option of `key` on `node`, as the speech layer words it."""
         target = node.options[key]
         wanted = f"{target}.label"
-        for found in speech.prompts(speech.options(self.menu, lang, node, node.id == self.menu.start)):
+        for found in speech.prompts(speech.options(self.menu, lang, node)):
             if found.id == wanted:
                 return Mark(lang.code, found.id, found.text)
         raise TimingError(f"{node.id}: no option for key {key}")
