@@ -44,6 +44,10 @@ Object.defineProperty(window, "speechSynthesis", { configurable: true, value: {
 """
 
 
+# A browser with no speech synthesis at all.
+NO_SPEECH = 'Object.defineProperty(window, "speechSynthesis", { configurable: true, value: undefined });'
+
+
 @pytest.fixture(scope="module")
 def browser():
     chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
@@ -168,6 +172,21 @@ def test_languages_the_browser_cannot_read_aloud_are_named_and_still_shown(brows
         assert not any("svenska" in r["text"] for r in read), "no English voice reading Swedish"
         assert on_screen(browser, "#voices") and on_screen(browser, ".keypad")
         screenshot(browser, "390x844-no-voice")
+        browser.find_element(By.ID, "hangup").click()
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+
+
+def test_a_browser_that_cannot_speak_says_so_and_the_call_goes_on(browser, line):
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": NO_SPEECH})
+    try:
+        open_page(browser, line, DESKTOP)
+        browser.find_element(By.ID, "call").click()
+        listening(browser)
+        assert text_of(browser, "voices") == ("This browser cannot read aloud: read what the caller hears "
+                                              "in the transcript.")
+        press(browser, "1")
+        wait_for(browser, "Welcome to the line.")
         browser.find_element(By.ID, "hangup").click()
     finally:
         browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})

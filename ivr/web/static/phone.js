@@ -388,6 +388,7 @@ class Call {
 $("call").addEventListener("click", () => {
   $("transcript").replaceChildren();
   window.phone.spoken = [];
+  window.phone.played = [];
   const call = new Call();
   window.phone.call = call;
   $("call").disabled = true;
