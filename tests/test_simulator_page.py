@@ -161,8 +161,7 @@ def test_languages_the_browser_cannot_read_aloud_are_named_and_still_shown(brows
         assert not notice.is_displayed(), "nothing to say before anything is said"
         browser.find_element(By.ID, "call").click()
         listening(browser)
-        assert notice.text == ("This browser has no voice for Swedish (sv-SE): those lines are not read aloud. "
-                               "Read them in the transcript.")
+        assert notice.text == "No voice in this browser for Swedish (sv-SE): read those lines below."
         said = {item.get_attribute("lang"): item for item in browser.find_elements(By.CSS_SELECTOR, "li.said")}
         assert "På svenska, tryck 3." in said["sv-SE"].text
         assert "unvoiced" in said["sv-SE"].get_attribute("class").split()

@@ -87,8 +87,8 @@ function noVoiceFor(lang) {
   if (!window.phone.unvoiced.includes(lang)) window.phone.unvoiced.push(lang);
   const notice = $("voices");
   notice.textContent = window.speechSynthesis && typeof SpeechSynthesisUtterance !== "undefined"
-    ? `This browser has no voice for ${window.phone.unvoiced.map((l) => `${languageName(l)} (${l})`).join(", ")}:`
-      + " those lines are not read aloud. Read them in the transcript."
+    ? `No voice in this browser for ${window.phone.unvoiced.map((l) => `${languageName(l)} (${l})`).join(", ")}:`
+      + " read those lines below."
     : "This browser cannot read aloud: read what the caller hears in the transcript.";
   notice.hidden = false;
 }
@@ -304,7 +304,7 @@ class Call {
     const answered = new Promise((resolve) => { done = resolve; });
     const gather = { digits: "", numDigits, finish, done, timer: null, timeout, stopped: false };
     this.listening = gather;
-    status("In a call: keys work while it speaks");
+    status("Speaking: a key cuts it short");
     for (const inner of verb.children) {
       if (this.ended || gather.stopped) break;
       if (["Say", "Play", "Pause"].includes(inner.nodeName)) await this.hear(inner, gather);
