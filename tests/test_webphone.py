@@ -77,6 +77,12 @@ def wait_for(browser, text, seconds=20):
     WebDriverWait(browser, seconds).until(lambda b: text in transcript(b), f"{text!r} never appeared")
 
 
+def listening(browser):
+    """The line has said its prompts and waits for a key (the status counts the seconds down)."""
+    WebDriverWait(browser, 20).until(
+        lambda b: b.find_element(By.ID, "status").text.startswith("Listening: press a key ("), "never listened")
+
+
 def press(browser, key):
     browser.find_element(By.CSS_SELECTOR, f'.keypad button[data-key="{key}"]').click()
 
@@ -86,8 +92,10 @@ def test_a_call_from_the_browser_reaches_the_reception_centre_page(browser, line
     browser.get(f"{line}/simulator")
     browser.find_element(By.ID, "call").click()
     wait_for(browser, "For English, press 3.")
+    listening(browser)
     press(browser, "3")
     wait_for(browser, "Immigration services in Kajaani.")
+    listening(browser)
     press(browser, "5")
     wait_for(browser, "The emergency duty number: 0 8 [0.6 s] 6 1 5 5 [0.6 s] 2 7 6 0.")
     said = browser.find_elements(By.CSS_SELECTOR, "#transcript li.said")

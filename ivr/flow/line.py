@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -52,6 +53,14 @@ class Answer:
 
     def __str__(self) -> str:
         return str(self.twiml)
+
+
+def caller_keys(offered: Sequence[Language]) -> dict[str, str]:
+    """The key a caller presses for each offered language, by code: a two-key language
+    alone behind its first key is chosen with that key (see `Line.choose`)."""
+    firsts = Counter(lang.key[0] for lang in offered if len(lang.key) > 1)
+    return {lang.code: lang.key[0] if len(lang.key) > 1 and firsts[lang.key[0]] == 1 else lang.key
+            for lang in offered}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,7 +8,7 @@ are followed. No Twilio account is involved. Registered only when the config's S
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, abort, current_app, jsonify
 
 bp = Blueprint("webphone", __name__, static_folder="static", static_url_path="/simulator/static")
 
@@ -16,6 +16,17 @@ bp = Blueprint("webphone", __name__, static_folder="static", static_url_path="/s
 @bp.get("/simulator")
 def page():
     return bp.send_static_file("index.html")
+
+
+@bp.get("/simulator/recording/<lang>/<prompt>")
+def recording(lang: str, prompt: str):
+    """What /audio/<lang>/<prompt>.wav says, from its manifest: the page shows it as it shows a <Say>'s text."""
+    library = current_app.extensions.get("ivr.audio")
+    if library is None or library.file(lang, prompt) is None:  # only what the audio route would serve
+        abort(404)
+    found = library.recordings(lang)[prompt]
+    return jsonify(lang=lang, prompt=prompt, text=found.text, recorded_by=found.recorded_by,
+                   synthetic=found.synthetic)
 
 
 def init_app(app: Flask) -> None:

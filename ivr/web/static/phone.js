@@ -7,26 +7,41 @@ const VOICE_URL = "/voice";
 const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// What the page said and pressed, for testers' scripts (and the browser test).
-window.phone = { spoken: [], call: null };
+// What the page said and played, for testers' scripts (and the browser test).
+window.phone = { spoken: [], played: [], unvoiced: [], call: null };
 
 function hex(n) {
   const bytes = crypto.getRandomValues(new Uint8Array(n / 2));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function note(kind, text, attributes = {}) {
+// The transcript scrolls in its own box, so the keypad and the status stay on screen. It follows new
+// lines unless the reader has scrolled up to read back.
+function following() {
+  const box = $("transcript");
+  return box.scrollHeight - box.scrollTop - box.clientHeight < 48;
+}
+
+function follow(was) {
+  const box = $("transcript");
+  if (was) box.scrollTop = box.scrollHeight;
+}
+
+// `content`: a text, or the line's elements (whole before it is added, so following sees its height).
+function note(kind, content, attributes = {}) {
   const item = document.createElement("li");
   item.className = kind;
   for (const [name, value] of Object.entries(attributes)) item.setAttribute(name, value);
-  item.append(text);
+  item.append(...[].concat(content));
+  const was = following();
   $("transcript").append(item);
-  item.scrollIntoView({ block: "nearest" });
+  follow(was);
   return item;
 }
 
-function status(text) {
+function status(text, nudge = false) {
   $("status").textContent = text;
+  $("status").classList.toggle("nudge", nudge);
 }
 
 // Browsers know "ar", not Twilio's "arb" (Modern Standard Arabic).
@@ -34,19 +49,80 @@ function browserLang(lang) {
   return lang === "arb" ? "ar" : lang || "";
 }
 
-function speak(text, lang) {
+// Chromium lists its voices a moment after the page loads; a browser without any never does.
+let voicesLoading = null;
+function voices() {
+  if (!window.speechSynthesis) return Promise.resolve([]);
+  const now = speechSynthesis.getVoices();
+  if (now.length) return Promise.resolve(now);
+  voicesLoading ??= new Promise((resolve) => {
+    const done = () => resolve(speechSynthesis.getVoices());
+    speechSynthesis.addEventListener("voiceschanged", done, { once: true });
+    setTimeout(done, 1000);
+  });
+  return voicesLoading;
+}
+
+voices(); // start loading them now, not at the first <Say>
+
+function findVoice(list, lang) {
+  const tag = browserLang(lang).toLowerCase();
+  const base = tag.split("-")[0];
+  return list.find((v) => v.lang.toLowerCase().replace("_", "-") === tag)
+    || list.find((v) => v.lang.toLowerCase().split(/[-_]/)[0] === base);
+}
+
+const languageNames = new Intl.DisplayNames(["en"], { type: "language" });
+function languageName(lang) {
+  const base = browserLang(lang).split("-")[0];
+  try {
+    return languageNames.of(base) || lang;
+  } catch {
+    return lang;
+  }
+}
+
+// Said once on the page (and kept): which languages this browser cannot read aloud.
+function noVoiceFor(lang) {
+  if (!window.phone.unvoiced.includes(lang)) window.phone.unvoiced.push(lang);
+  const notice = $("voices");
+  notice.textContent = window.speechSynthesis && typeof SpeechSynthesisUtterance !== "undefined"
+    ? `No voice in this browser for ${window.phone.unvoiced.map((l) => `${languageName(l)} (${l})`).join(", ")}:`
+      + " read those lines below."
+    : "This browser cannot read aloud: read what the caller hears in the transcript.";
+  notice.hidden = false;
+}
+
+// Resolves true when the text was read aloud (or reading is off), false when no voice could.
+async function speak(text, lang) {
   window.phone.spoken.push({ text, lang });
-  if (!$("speak").checked || !window.speechSynthesis) return Promise.resolve();
+  if (!$("speak").checked) return true;
+  const voice = findVoice(await voices(), lang);
+  if (!voice) {
+    noVoiceFor(lang); // and on at once, as with reading off: the text is in the transcript
+    return false;
+  }
   return new Promise((resolve) => {
     const utterance = new SpeechSynthesisUtterance(text);
     utterance.lang = browserLang(lang);
-    const base = utterance.lang.split("-")[0];
-    const voice = speechSynthesis.getVoices().find((v) => v.lang.toLowerCase().startsWith(base));
-    if (voice) utterance.voice = voice;
-    utterance.onend = utterance.onerror = () => resolve();
+    utterance.voice = voice;
+    utterance.onend = utterance.onerror = () => resolve(true);
     speechSynthesis.speak(utterance);
-    if (!voice) setTimeout(resolve, 300); // no voice for this language: nothing will be heard
   });
+}
+
+// /audio/<code>/<prompt>.wav is a recorded prompt: the line's simulator says what its manifest says it says.
+async function recordingText(url) {
+  const where = new URL(url, location.href);
+  const found = where.pathname.match(/^\/audio\/([^/]+)\/([^/]+)\.wav$/);
+  if (!found) return null;
+  try {
+    const response = await fetch(`/simulator/recording/${found[1]}/${found[2]}`);
+    if (!response.ok) return null;
+    return { ...(await response.json()), slow: where.searchParams.get("slow") === "1" };
+  } catch {
+    return null;
+  }
 }
 
 // A <Say> as pieces: text, or a pause in milliseconds (SSML <break>).
@@ -66,6 +142,7 @@ class Call {
     this.ended = false;
     this.listening = null; // the Gather waiting for keys: {digits, numDigits, finish, done}
     this.audio = null;
+    this.ticker = null; // the countdown in the status while the line listens
   }
 
   async run() {
@@ -154,7 +231,6 @@ class Call {
       const voice = verb.getAttribute("voice") || "";
       const parts = pieces(verb);
       const text = parts.map((p) => (typeof p === "number" ? ` [${p / 1000} s] ` : p)).join("").replace(/\s+/g, " ");
-      const item = note("said", "", { lang, "data-voice": voice });
       const label = document.createElement("span");
       label.className = "voice";
       label.lang = "en";
@@ -162,19 +238,22 @@ class Call {
       const words = document.createElement("span");
       words.dir = "auto"; // Arabic reads right to left
       words.textContent = text.trim();
-      item.append(label, words);
+      const item = note("said", [label, " ", words], { lang, "data-voice": voice });
       for (const part of parts) {
         if (this.ended || (gather && gather.stopped)) return;
         if (typeof part === "number") {
           if ($("speak").checked) await sleep(part);
-        } else if (part.trim()) {
-          await speak(part.trim(), lang);
+        } else if (part.trim() && !(await speak(part.trim(), lang))) {
+          item.classList.add("unvoiced");
         }
       }
     } else if (verb.nodeName === "Play") {
       const url = verb.textContent.trim();
-      note("played", `Plays ${url}`);
-      await this.play(url);
+      const item = note("played", `Plays ${url}`);
+      const playing = this.play(url);
+      const recording = await recordingText(url);
+      if (recording) this.showRecording(item, url, recording);
+      await playing;
     } else if (verb.nodeName === "Pause") {
       const seconds = parseInt(verb.getAttribute("length") || "1", 10);
       note("event", `Pause ${seconds} s`);
@@ -182,6 +261,26 @@ class Call {
     } else {
       note("event", `<${verb.nodeName}> is not simulated here`);
     }
+  }
+
+  // A recorded prompt's line: its language and text, like a <Say>, and the file it comes from.
+  showRecording(item, url, recording) {
+    window.phone.played.push({ url, lang: recording.lang, text: recording.text });
+    const label = document.createElement("span");
+    label.className = "voice";
+    label.lang = "en";
+    label.textContent = `${recording.lang} recording${recording.slow ? ", slowed" : ""}`;
+    const words = document.createElement("span");
+    words.lang = recording.lang;
+    words.dir = "auto";
+    words.textContent = recording.text;
+    const file = document.createElement("span");
+    file.className = "file";
+    file.textContent = `${recording.prompt}.wav`;
+    item.setAttribute("lang", recording.lang);
+    const was = following();
+    item.replaceChildren(label, " ", words, " ", file);
+    follow(was);
   }
 
   play(url) {
@@ -205,23 +304,30 @@ class Call {
     const answered = new Promise((resolve) => { done = resolve; });
     const gather = { digits: "", numDigits, finish, done, timer: null, timeout, stopped: false };
     this.listening = gather;
+    status("Speaking: a key cuts it short");
     for (const inner of verb.children) {
       if (this.ended || gather.stopped) break;
       if (["Say", "Play", "Pause"].includes(inner.nodeName)) await this.hear(inner, gather);
       else note("problem", `<${inner.nodeName}> is not allowed inside <Gather>`);
     }
-    if (!gather.stopped && !this.ended) {
-      status(`Listening: press a key (${timeout} s)`);
-      this.wait();
-    }
+    if (!gather.stopped && !this.ended) this.wait();
     const digits = await answered;
     status("In a call");
     return digits;
   }
 
+  // Wait `timeout` seconds for the (next) key; the status counts them down.
   wait() {
     const gather = this.listening;
     clearTimeout(gather.timer);
+    clearInterval(this.ticker);
+    const until = Date.now() + gather.timeout * 1000;
+    const show = () => {
+      const left = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+      status(`Listening: press a key (${left} s left)${gather.digits ? `, keys so far ${gather.digits}` : ""}`);
+    };
+    show();
+    this.ticker = setInterval(show, 250);
     gather.timer = setTimeout(() => this.stopListening(gather.digits), gather.timeout * 1000);
   }
 
@@ -230,6 +336,7 @@ class Call {
     if (!gather) return;
     gather.stopped = true;
     clearTimeout(gather.timer);
+    clearInterval(this.ticker);
     this.listening = null;
     gather.done(digits);
   }
@@ -281,6 +388,7 @@ class Call {
 $("call").addEventListener("click", () => {
   $("transcript").replaceChildren();
   window.phone.spoken = [];
+  window.phone.played = [];
   const call = new Call();
   window.phone.call = call;
   $("call").disabled = true;
@@ -291,11 +399,22 @@ $("call").addEventListener("click", () => {
 
 $("hangup").addEventListener("click", () => window.phone.call && window.phone.call.hangUp());
 
+// A key with no call going: nothing reaches the line, so say what to do instead of doing nothing.
+function press(key) {
+  if (window.phone.call) {
+    window.phone.call.press(key);
+    return;
+  }
+  status(`You pressed ${key}: press Call first, then the keys go to the line`, true);
+  $("call").classList.add("nudge");
+  setTimeout(() => $("call").classList.remove("nudge"), 1500);
+}
+
 for (const button of document.querySelectorAll(".keypad button")) {
-  button.addEventListener("click", () => window.phone.call && window.phone.call.press(button.dataset.key));
+  button.addEventListener("click", () => press(button.dataset.key));
 }
 
 document.addEventListener("keydown", (event) => {
-  if (event.target.matches("input, select") || !/^[0-9*#]$/.test(event.key) || !window.phone.call) return;
-  window.phone.call.press(event.key);
+  if (event.target.matches("input, select") || !/^[0-9*#]$/.test(event.key)) return;
+  press(event.key);
 });
