@@ -98,7 +98,7 @@ def test_a_call_from_the_browser_reaches_the_reception_centre_page(browser, line
     assert {"text": "For English, press 3.", "lang": "en-GB"} in spoken, "speech synthesis gets each text's language"
     text = transcript(browser)
     assert "You press 3\nPOST /voice/choose Digits=3" in text
-    assert "POST /voice/en/services/key Digits=5" in text
+    assert "POST /voice/en/services/key Digits=1" in text
     browser.find_element(By.ID, "hangup").click()
     wait_for(browser, "Call ended")
     assert browser.find_element(By.ID, "call").is_enabled()
