@@ -8,7 +8,7 @@ from ivr.menu import voices
 from .twiml import parse
 
 LANGS = ["fi", "sv", "en", "ar", "uk", "ru"]
-SERVICES = ["migri", "finland_info", "refugee_advice", "immigration_services", "reception_centre", "associations"]
+SERVICES = ["reception_centre", "immigration_services", "migri", "refugee_advice", "finland_info", "associations"]
 
 
 def post(client, url, **form):
@@ -52,7 +52,7 @@ def test_finnish_is_really_finnish(client):
 
 @pytest.mark.parametrize("code", LANGS)
 def test_reception_page_reads_the_duty_number_in_groups_twice(client, menu, code):
-    answer = post(client, f"/voice/{code}/services/key", Digits="5")
+    answer = post(client, f"/voice/{code}/services/key", Digits="1")
     text = answer.text
     assert menu.nodes["reception_centre"].say[code].split()[0] in text
     assert text.count("0 8 6 1 5 5 2 7 6 0") == 2
@@ -62,16 +62,16 @@ def test_reception_page_reads_the_duty_number_in_groups_twice(client, menu, code
 
 
 def test_hours_are_said_in_the_callers_language(client):
-    assert "Open Monday to Friday, from 08:00 to 15:00." in post(client, "/voice/en/reception_centre").text
-    assert "maanantai" in post(client, "/voice/fi/reception_centre").text
+    assert "Open Monday to Friday, from 8 to 15." in post(client, "/voice/en/reception_centre").text
+    assert "maanantaista perjantaihin, kello 8 alkaen kello 15 asti" in post(client, "/voice/fi/reception_centre").text
 
 
-# -- The emergency duty transfer ------------------------------------------------
+# -- The duty phone transfer ------------------------------------------------
 
 def test_open_hours_transfer_dials_the_duty_in_e164(client):
     answer = post(client, "/voice/en/reception_centre/key", Digits="1")
     assert answer.verbs == ["Say", "Dial"]
-    assert "Connecting you to the reception centre's emergency duty" in answer.text
+    assert "Connecting you to the reception centre's duty phone" in answer.text
     assert "call 1 1 2" in answer.text
     dial = answer.dial
     assert dial.text == "+358861552760"
@@ -82,21 +82,21 @@ def test_open_hours_transfer_dials_the_duty_in_e164(client):
 @pytest.mark.parametrize(
     "now, opens",
     [
-        ("2026-11-30T15:00", "It opens again on Tuesday 1 December at 08:00."),  # closes at 15 sharp
-        ("2026-11-30T07:59", "It opens again on Monday 30 November at 08:00."),  # early morning
-        ("2026-12-05T11:00", "It opens again on Monday 7 December at 08:00."),  # Saturday
-        ("2026-12-06T11:00", "It opens again on Monday 7 December at 08:00."),  # Independence Day, Sunday
-        ("2026-12-24T10:00", "It opens again on Monday 28 December at 08:00."),  # Christmas Eve
-        ("2027-03-26T09:00", "It opens again on Tuesday 30 March at 08:00."),  # Good Friday to Easter Monday
-        ("2027-06-25T09:00", "It opens again on Monday 28 June at 08:00."),  # Midsummer Eve
-        ("2026-12-31T23:30", "It opens again on Monday 4 January at 08:00."),  # New Year, Epiphany is Wed 6th
+        ("2026-11-30T15:00", "It opens again on Tuesday 1 December at 8."),  # closes at 15 sharp
+        ("2026-11-30T07:59", "It opens again on Monday 30 November at 8."),  # early morning
+        ("2026-12-05T11:00", "It opens again on Monday 7 December at 8."),  # Saturday
+        ("2026-12-06T11:00", "It opens again on Monday 7 December at 8."),  # Independence Day, Sunday
+        ("2026-12-24T10:00", "It opens again on Monday 28 December at 8."),  # Christmas Eve
+        ("2027-03-26T09:00", "It opens again on Tuesday 30 March at 8."),  # Good Friday to Easter Monday
+        ("2027-06-25T09:00", "It opens again on Monday 28 June at 8."),  # Midsummer Eve
+        ("2026-12-31T23:30", "It opens again on Monday 4 January at 8."),  # New Year, Epiphany is Wed 6th
     ],
 )
 def test_outside_hours_the_line_says_when_it_opens_and_112(client, clock, now, opens):
     clock.set(now)
     answer = post(client, "/voice/en/reception_centre/key", Digits="1")
     assert answer.dial is None
-    assert "The reception centre's emergency duty is closed now." in answer.text
+    assert "The reception centre's duty phone is closed now." in answer.text
     assert opens in answer.text
     assert "In a life-threatening emergency, call 1 1 2." in answer.text
     assert answer.redirect == "/voice/en/reception_centre?b=1"
@@ -110,7 +110,7 @@ def test_epiphany_2027_is_closed(client, clock):
 def test_next_opening_in_finnish_uses_finnish_date_forms(client, clock):
     clock.set("2026-12-24T10:00")
     text = post(client, "/voice/fi/duty").text
-    assert "maanantaina 28. joulukuuta" in text and "8.00" in text
+    assert "maanantaina 28. joulukuuta kello 8." in text
     assert "1 1 2" in text
 
 
@@ -133,7 +133,7 @@ def test_a_completed_transfer_ends_with_goodbye(client):
 # -- Keys that work everywhere, silence and wrong keys ---------------------------
 
 def test_star_repeats_the_page(client):
-    first = post(client, "/voice/en/services/key", Digits="3")
+    first = post(client, "/voice/en/services/key", Digits="4")
     again = post(client, "/voice/en/refugee_advice/key", Digits="*")
     assert again.text == first.text
 
@@ -172,7 +172,7 @@ def test_wrong_keys_are_named_then_goodbye_after_three(client):
 
 
 def test_a_good_key_resets_the_count_of_wrong_ones(client):
-    answer = post(client, "/voice/en/services/key?w=2", Digits="1")
+    answer = post(client, "/voice/en/services/key?w=2", Digits="3")
     assert answer.gather.get("action") == "/voice/en/migri/key"
 
 

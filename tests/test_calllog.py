@@ -61,7 +61,7 @@ def test_masked(number, shown):
     ("/voice", {}, (None, "languages", None, "said", None)),
     ("/voice?s=1", {}, (None, "languages", None, "silence", None)),
     ("/voice/choose", {"Digits": "#"}, (None, "languages", "#", "wrong key", None)),
-    ("/voice/en/services/key", {"Digits": "5"}, ("en", "reception_centre", "5", "said", None)),
+    ("/voice/en/services/key", {"Digits": "1"}, ("en", "reception_centre", "1", "said", None)),
     ("/voice/en/services/key", {"Digits": "*"}, ("en", "services", "*", "said", None)),
     ("/voice/en/migri/key", {"Digits": "0"}, ("en", "services", "0", "said", None)),
     ("/voice/en/services/key", {"Digits": "8"}, ("en", "services", "8", "wrong key", None)),

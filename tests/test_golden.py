@@ -47,7 +47,7 @@ def test_the_scenarios_cover_the_required_situations():
 
 @pytest.fixture
 def scratch(tmp_path):
-    (tmp_path / "scenarios.yaml").write_text('en-busy:\n  at: "2026-11-30 10:00"\n  press: "3 5 1"\n'
+    (tmp_path / "scenarios.yaml").write_text('en-busy:\n  at: "2026-11-30 10:00"\n  press: "3 1 1"\n'
                                              "  dial-outcome: busy\n", encoding="utf-8")
     return tmp_path
 

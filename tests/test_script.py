@@ -55,37 +55,38 @@ def test_the_services_menu_keys_and_silence(lines, menu):
     assert services[3:13] == [
         "    *: this again, from the start",
         "    0: the language menu",
-        "    1: migri",
-        "    2: finland_info",
-        "    3: refugee_advice",
-        "    4: immigration_services",
-        "    5: reception_centre",
+        "    1: reception_centre",
+        "    2: immigration_services",
+        "    3: migri",
+        "    4: refugee_advice",
+        "    5: finland_info",
         "    6: associations",
         "    9: the language menu",
-        '    any other key: "That key is not in the menu. The Finnish Immigration Service, Migri, press 1. / '
-        "Information about Finland in many languages, press 2. / The Finnish Refugee Advice Centre, press 3. / "
-        "Kajaani Immigration Services, for refugees living in Kajaani, press 4. / Kajaani Reception Centre, for "
-        "asylum seekers, press 5. / Local and national associations, press 6. / To hear this again, press star. "
+        '    any other key: "That key is not in the menu. The reception centre\'s duty phone, for asylum seekers, '
+        "press 1. / The city's immigration services, for refugees living in Kajaani, press 2. / The Finnish "
+        "Immigration Service, Migri, press 3. / The Finnish Refugee Advice Centre, press 4. / Information about "
+        "Finland in many languages, press 5. / Local and national associations, press 6. / To hear this again, press star. "
         'To go back, press 0. For another language, press 9."',
     ]
     assert services[13] == '  the 3rd wrong key in a row: "Thank you for calling. Goodbye.", then the call ends'
     assert services[14] == "  no key for 6 s:"
-    assert services[15].startswith('    1st time: "Please choose by pressing a key on your phone. The Finnish')
+    assert services[15].startswith('    1st time: "Please choose by pressing a key on your phone. The reception')
     assert services[15].endswith('", then back to services (its options only)')
     assert services[16].endswith('press 9.", then no key again: "Thank you for calling. Goodbye.", and the call ends')
 
 
 def test_the_transfer_open_closed_and_unanswered(lines):
     assert block(lines("en"), "== duty (transfer to +358861552760, hours: duty) ==")[1:] == [
-        "  when open (as on 2026-11-30 10:00): \"Connecting you to the reception centre's emergency duty. "
+        "  when open (as on 2026-11-30 10:00): \"Connecting you to the reception centre's duty phone. "
         'Please wait. In a life-threatening emergency, call 1 1 2.", then dials +358861552760, ringing up to 25 s',
         '  after the call: "Thank you for calling. Goodbye.", then the call ends',
-        '  nobody answers (busy, no answer, failed): "Sorry, nobody could answer the call. The reception '
+        '  nobody answers (busy, no answer, failed): "Sorry, nobody could answer the call. The duty phone '
+        "number: 0 8 / 6 1 5 5 / 2 7 6 0. / Again: 0 8 / 6 1 5 5 / 2 7 6 0. / The reception "
         "centre's fax number: 0 8 / 6 1 5 5 / 2 7 6 2. / Again: 0 8 / 6 1 5 5 / 2 7 6 2. / Open Monday to "
-        "Friday, from 08:00 to 15:00. Closed on public holidays. / In a life-threatening emergency, call 1 1 2. "
+        "Friday, from 8 to 15. Closed on public holidays. / In a life-threatening emergency, call 1 1 2. "
         'Returning to the menu.", then back to reception_centre (its options only)',
-        "  when closed (as on 2026-11-30 15:00): \"The reception centre's emergency duty is closed now. It opens "
-        'again on Tuesday 1 December at 08:00. / In a life-threatening emergency, call 1 1 2.", then back to '
+        "  when closed (as on 2026-11-30 15:00): \"The reception centre's duty phone is closed now. It opens "
+        'again on Tuesday 1 December at 8. / In a life-threatening emergency, call 1 1 2.", then back to '
         "reception_centre (its options only)",
     ]
 
@@ -94,8 +95,8 @@ def test_on_christmas_eve_the_script_shows_the_next_opening(lines):
     """Closed for the holidays: 'when open' is the next working morning, 'when closed' is now."""
     duty = block(lines("en", dt.datetime(2026, 12, 24, 10, 0, tzinfo=HELSINKI)), "== duty (transfer to +358861552760, hours: duty) ==")
     assert duty[1].startswith("  when open (as on 2026-12-28 08:00): ")
-    assert duty[4].startswith("  when closed (as on 2026-12-24 10:00): \"The reception centre's emergency duty is "
-                              "closed now. It opens again on Monday 28 December at 08:00.")
+    assert duty[4].startswith("  when closed (as on 2026-12-24 10:00): \"The reception centre's duty phone is "
+                              "closed now. It opens again on Monday 28 December at 8.")
 
 
 def test_finnish_script_is_in_finnish(lines, menu):

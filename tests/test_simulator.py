@@ -23,8 +23,8 @@ def unwrapped(text):
 
 
 def test_an_open_hours_busy_transfer_gives_the_alternatives_and_goes_back(app):
-    """Keys 3 5 1 on a Monday morning: English, reception centre, duty; busy, so the fax number and back."""
-    text, result = transcript(app, "3 5 1", dial_outcome="busy")
+    """Keys 3 1 1 on a Monday morning: English, reception centre, duty; busy, so the numbers again and back."""
+    text, result = transcript(app, "3 1 1", dial_outcome="busy")
     assert result.problems == []
     assert "  [dial +358861552760, rings 25 s] -> busy" in text
     assert "> POST /voice/en/duty/dialled  DialCallStatus=busy" in text
@@ -41,15 +41,15 @@ def test_the_caller_hears_each_language_in_its_own_voice(app):
 
 
 def test_a_completed_transfer_ends_with_goodbye(app):
-    text, _ = transcript(app, "2 5 1")
+    text, _ = transcript(app, "2 1 1")
     assert text.splitlines()[-2:] == ["  [sv-SE Polly.Elin-Neural] Tack för att du ringde. Hej då.", "  [hangup]"]
 
 
 def test_on_a_public_holiday_nothing_is_dialled(app, clock):
     clock.set("2027-01-06T10:00")
-    text, result = transcript(app, "3 5 1")
+    text, result = transcript(app, "3 1 1")
     assert "[dial" not in text and result.problems == []
-    assert ("The reception centre's emergency duty is closed now. It opens again on Thursday 7 January at 08:00."
+    assert ("The reception centre's duty phone is closed now. It opens again on Thursday 7 January at 8."
             in unwrapped(text))
 
 
@@ -71,7 +71,7 @@ def test_the_requests_carry_twilios_form_fields(app):
 def test_signed_requests_pass_the_lines_signature_check(clock):
     app = create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
     text, result = transcript(app, "3", token=TOKEN)
-    assert result.problems == [] and "Immigration services in Kajaani." in text
+    assert result.problems == [] and "Kajaani immigration information line." in text
 
 
 def test_a_wrong_token_is_refused_and_said_so(clock):
@@ -86,7 +86,7 @@ def test_a_wrong_token_is_refused_and_said_so(clock):
 
 def test_the_signature_uses_the_public_url_when_one_is_set(clock):
     app = create_app(Settings.from_env({}, auth_token=TOKEN, public_url="https://ivr.example.org"), clock=clock)
-    _, result = transcript(app, "3 5", token=TOKEN)
+    _, result = transcript(app, "3 1", token=TOKEN)
     assert result.problems == []
 
 
@@ -220,11 +220,11 @@ def test_the_callers_number_is_printed_as_the_call_log_writes_it(app, number, sh
 def test_ivr_call_at_christmas_eve_says_when_the_duty_opens(capsys, monkeypatch):
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     monkeypatch.delenv("IVR_NOW", raising=False)
-    status = cli.main(["call", "--press", "3 5 1", "--at", "2026-12-24 10:00", "--from", "+358401234567"])
+    status = cli.main(["call", "--press", "3 1 1", "--at", "2026-12-24 10:00", "--from", "+358401234567"])
     out = capsys.readouterr().out
     assert status == 0
     assert out.startswith("The line in this process, at Thursday 2026-12-24 10:00 EET\nCall from +358...67\n")
-    assert "It opens again on Monday 28 December at 08:00." in unwrapped(out)
+    assert "It opens again on Monday 28 December at 8." in unwrapped(out)
     assert "+358401234567" not in out
 
 
@@ -238,7 +238,7 @@ def test_ivr_call_url_calls_a_served_line_signing_with_the_token(capsys, monkeyp
     app = create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
     with serving(app) as base:
-        status = cli.main(["call", "--url", base, "--press", "3 5 1", "--dial-outcome", "no-answer"])
+        status = cli.main(["call", "--url", base, "--press", "3 1 1", "--dial-outcome", "no-answer"])
     out = capsys.readouterr().out
     assert status == 0, out
     assert f"> POST {'/voice/en/duty/dialled'}  DialCallStatus=no-answer" in out

@@ -7,7 +7,7 @@ from ivr import cli
 CALLS = {
     # An English caller who asks for the duty during its hours; the line is busy.
     "CA1": ("2026-11-30T09:15:00.000+02:00", [
-        ("/voice", {}), ("/voice/choose", {"Digits": "3"}), ("/voice/en/services/key", {"Digits": "5"}),
+        ("/voice", {}), ("/voice/choose", {"Digits": "3"}), ("/voice/en/services/key", {"Digits": "1"}),
         ("/voice/en/reception_centre/key", {"Digits": "1"}), ("/voice/en/duty/dialled", {"DialCallStatus": "busy"}),
         ("/voice/status", {"CallStatus": "completed"})]),
     # A Finnish caller who goes quiet at the services menu.

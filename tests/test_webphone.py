@@ -88,16 +88,16 @@ def press(browser, key):
 
 
 def test_a_call_from_the_browser_reaches_the_reception_centre_page(browser, line):
-    """Call, press 3 (English) and 5 (reception centre): the transcript shows what the caller hears."""
+    """Call, press 3 (English) and 1 (reception centre): the transcript shows what the caller hears."""
     browser.get(f"{line}/simulator")
     browser.find_element(By.ID, "call").click()
     wait_for(browser, "For English, press 3.")
     listening(browser)
     press(browser, "3")
-    wait_for(browser, "Immigration services in Kajaani.")
+    wait_for(browser, "The reception centre's duty phone, for asylum seekers, press 1.")
     listening(browser)
-    press(browser, "5")
-    wait_for(browser, "The emergency duty number: 0 8 [0.6 s] 6 1 5 5 [0.6 s] 2 7 6 0.")
+    press(browser, "1")
+    wait_for(browser, "The duty phone number: 0 8 [0.6 s] 6 1 5 5 [0.6 s] 2 7 6 0.")
     said = browser.find_elements(By.CSS_SELECTOR, "#transcript li.said")
     assert said[0].get_attribute("lang") == "fi-FI" and said[0].get_attribute("data-voice") == "Polly.Suvi-Neural"
     assert said[3].get_attribute("lang") == "arb"
@@ -106,7 +106,7 @@ def test_a_call_from_the_browser_reaches_the_reception_centre_page(browser, line
     assert {"text": "For English, press 3.", "lang": "en-GB"} in spoken, "speech synthesis gets each text's language"
     text = transcript(browser)
     assert "You press 3\nPOST /voice/choose Digits=3" in text
-    assert "POST /voice/en/services/key Digits=5" in text
+    assert "POST /voice/en/services/key Digits=1" in text
     browser.find_element(By.ID, "hangup").click()
     wait_for(browser, "Call ended")
     assert browser.find_element(By.ID, "call").is_enabled()
@@ -118,8 +118,8 @@ def test_a_busy_transfer_in_the_browser_gives_the_alternatives(browser, line):
     browser.find_element(By.ID, "speak").click()  # silent: the page need not wait for speech
     browser.find_element(By.CSS_SELECTOR, '#outcome option[value="busy"]').click()
     browser.find_element(By.ID, "call").click()
-    for key, heard in [("3", "For English, press 3."), ("5", "Immigration services in Kajaani."),
-                       ("1", "To speak to the reception centre's emergency duty now, press 1.")]:
+    for key, heard in [("3", "For English, press 3."), ("1", "The reception centre's duty phone, for asylum seekers, press 1."),
+                       ("1", "To speak to the duty phone now, press 1.")]:
         wait_for(browser, heard)
         press(browser, key)
     wait_for(browser, "Sorry, nobody could answer the call.")

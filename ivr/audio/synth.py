@@ -58,7 +58,8 @@ def synthesise(text: str, voice: str, target: pathlib.Path) -> None:
 
 def convert(source: str | pathlib.Path, target: pathlib.Path) -> None:
     """Any audio file sox reads -> 8 kHz mono 16-bit PCM WAV."""
-    subprocess.run([_tool("sox"), str(source), "-r", str(RATE), "-c", "1", "-b", "16", "-e", "signed-integer",
+    # -R: repeatable (fixed dither seed), so the same text always makes the same file.
+    subprocess.run([_tool("sox"), "-R", str(source), "-r", str(RATE), "-c", "1", "-b", "16", "-e", "signed-integer",
                     str(target)], check=True, capture_output=True)
 
 

@@ -1,7 +1,7 @@
 """The line's own phrases, as gettext messages, and dates and times in each language.
 
 Service content lives in the menu YAML; these are the words around it
-("press", "closed", "goodbye"). The catalogs are `ivr/locale/<code>/LC_MESSAGES/messages.po`,
+("press", "closed", "goodbye"). The catalogs are `ivr/phrases/locale/<code>/LC_MESSAGES/messages.po`,
 compiled in memory at start-up so the repo holds no build artefacts.
 """
 
@@ -14,6 +14,7 @@ import pathlib
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, get_day_names
 from babel.lists import format_list
+from babel.numbers import format_decimal
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -38,6 +39,9 @@ NUMBER = N_("%(label)s: %(number)s.")
 NUMBER_AGAIN = N_("Again: %(number)s.")
 OPEN_HOURS = N_("Open %(days)s, from %(start)s to %(end)s.")
 DAY_RANGE = N_("%(first)s to %(last)s")
+# The usual range as one phrase: many languages inflect both weekdays in it
+# (maanantaista perjantaihin, с понедельника по пятницу).
+WORKING_WEEK = N_("Monday to Friday")
 HOLIDAYS_CLOSED = N_("Closed on public holidays.")
 CONNECTING = N_("Connecting you to %(name)s. Please wait.")
 EMERGENCY = N_("In a life-threatening emergency, call %(number)s.")
@@ -70,12 +74,24 @@ class Phrases:
         return f"{format_date(day, 'EEEE', locale=self.locale)} {format_skeleton('MMMMd', day, locale=self.locale)}"
 
     def time(self, time: dt.time) -> str:
-        # 24-hour clock everywhere: "8.00", "08:00", never "8:00 AM".
-        return format_skeleton("Hm", time, locale=self.locale)
+        """A time as people say it, on the 24-hour clock: "8", "15", "8.30"; never "08:00"."""
+        # Voices and recordings read "08:00" as "zero eight colon zero zero".
+        if time.minute == 0:
+            return format_decimal(time.hour, locale=self.locale)
+        text = format_skeleton("Hm", time, locale=self.locale)
+        return text[1:] if text[:1] == "0" and text[1:2].isdigit() else text
 
     def weekday(self, index: int) -> str:
         """Monday is 0, as in `datetime`."""
         return get_day_names("wide", context="stand-alone", locale=self.locale)[index]
+
+    def days(self, first: int, last: int) -> str:
+        """Weekdays `first` to `last` (Monday is 0), in the language's own range form."""
+        if first == last:
+            return self.weekday(first)
+        if (first, last) == (0, 4):
+            return self(WORKING_WEEK)
+        return self(DAY_RANGE, first=self.weekday(first), last=self.weekday(last))
 
     def join(self, items: list[str]) -> str:
         return format_list(items, locale=self.locale)
@@ -113,6 +129,7 @@ ID = {
     NUMBER_AGAIN: "number_again", OPEN_HOURS: "open_hours", DAY_RANGE: "day_range",
     HOLIDAYS_CLOSED: "holidays_closed", CONNECTING: "connecting", EMERGENCY: "emergency",
     CLOSED_NOW: "closed_now", OPENS_AT: "opens_at", NO_ANSWER: "no_answer",
-    BACK_TO_MENU: "back_to_menu", LOST: "lost", TRY_AGAIN: "try_again", NAVIGATION: "navigation",
+    BACK_TO_MENU: "back_to_menu", LOST: "lost", WORKING_WEEK: "working_week", TRY_AGAIN: "try_again",
+    NAVIGATION: "navigation",
 }
 ALL = tuple(ID)  # every phrase, once: the catalogs must translate each

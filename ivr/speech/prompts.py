@@ -135,15 +135,14 @@ def navigation(menu: Menu, lang: Language) -> Speech:
 
 
 def hours_of(menu: Menu, lang: Language, schedule_name: str | None) -> Speech:
-    """'Open Monday to Friday, from 8.00 to 15.00. Closed on public holidays.'"""
+    """'Open Monday to Friday, from 8 to 15. Closed on public holidays.'"""
     if schedule_name is None:
         return ()
     p = menu.phrases[lang.code]
     schedule = menu.schedules[schedule_name]
     pieces: list[Piece] = []
     for first, last, start, end in schedule.spans():
-        days = p.weekday(first) if first == last else p(P.DAY_RANGE, first=p.weekday(first), last=p.weekday(last))
-        pieces.append(p(P.OPEN_HOURS, days=days, start=p.time(start), end=p.time(end)))
+        pieces.append(p(P.OPEN_HOURS, days=p.days(first, last), start=p.time(start), end=p.time(end)))
     if schedule.holidays is not None:
         pieces.append(p(P.HOLIDAYS_CLOSED))
     return say(prompt(f"hours.{schedule_name}", *pieces), Pause(SENTENCE_PAUSE_MS))

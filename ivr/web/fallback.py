@@ -16,7 +16,7 @@ from twilio.twiml.voice_response import Say, VoiceResponse
 from ..flow.line import Event
 from . import security
 
-DUTY_NUMBER = "(08) 6155 2760"  # Kajaani Reception Centre's emergency duty
+DUTY_NUMBER = "(08) 6155 2760"  # Kajaani Reception Centre's duty phone
 GROUP_PAUSE = "600ms"
 
 # (voice, Twilio language, apology, the number's lead-in, 112)
@@ -26,7 +26,7 @@ MESSAGES = (
     ("Polly.Elin-Neural", "sv-SE", "Vi beklagar, informationslinjen har en störning.",
      "Förläggningens jour har telefonnummer", "Om det är fara för livet, ring 1 1 2."),
     ("Polly.Amy-Neural", "en-GB", "Sorry, the information line is not working right now.",
-     "The reception centre's emergency duty number is", "In a life-threatening emergency, call 1 1 2."),
+     "The reception centre's duty phone number is", "In a life-threatening emergency, call 1 1 2."),
 )
 
 bp = Blueprint("fallback", __name__)
