@@ -113,19 +113,20 @@ def greeting(menu: Menu, lang: Language) -> Speech:
 
 
 def intro(menu: Menu, lang: Language, node: Node) -> Speech:
-    """What a menu says before its options; the first menu also says 112 for emergencies, early."""
-    if node.id != menu.start:
-        return prompt(f"{node.id}.say", node.say.get(lang.code))
-    return say(prompt(f"{node.id}.say", node.say.get(lang.code)), Pause(SENTENCE_PAUSE_MS), emergency(menu, lang))
+    """What a menu says before its options."""
+    return say(prompt(f"{node.id}.say", node.say.get(lang.code)), Pause(SENTENCE_PAUSE_MS))
 
 
 def options(menu: Menu, lang: Language, node: Node) -> Speech:
-    """The node's options, each with its key."""
+    """The node's options, each with its key. On the first menu 112 follows the first option (the
+    most needed one): early in every call, and right beside the duty phone it is not."""
     p = menu.phrases[lang.code]
     pieces: list[Piece | Speech] = []
     for key, target in sorted(node.options.items()):
         label = menu.nodes[target].label.get(lang.code, "")
         pieces += [prompt(f"{target}.label", p(P.PRESS, label=label, key=key)), Pause(SENTENCE_PAUSE_MS)]
+        if node.id == menu.start and len(pieces) == 2:
+            pieces += [emergency(menu, lang), Pause(SENTENCE_PAUSE_MS)]
     return say(*pieces)
 
 
@@ -204,21 +205,19 @@ def closed(menu: Menu, lang: Language, node: Node, now: dt.datetime) -> Speech:
 
 
 def no_answer(menu: Menu, lang: Language, node: Node, retry_key: str | None) -> Speech:
-    """Nobody answered: the number to call back (twice), the key that tries again, the hours and 112.
-    The transfer's other contacts (a fax) follow, after everything a caller needs."""
+    """Nobody answered: the number to call back (its contact, twice), the key that tries again, the
+    hours and 112; the transfer's other contacts (a fax) come last, after all a caller needs."""
     p = menu.phrases[lang.code]
-    number = digits(node.number)
-    first = _with_number(p(P.NUMBER, label=_capital(node.name[lang.code]), number="%(number)s"), number)
-    again = _with_number(p(P.NUMBER_AGAIN, number="%(number)s"), number)
-    retry = prompt(f"{node.id}.retry", p(P.TRY_AGAIN, key=retry_key)) if retry_key else ()
+    own = [i for i, item in enumerate(node.contacts) if item.number == node.number]
+    rest = [i for i in range(len(node.contacts)) if i not in own]
     return say(
         phrase(menu, lang, P.NO_ANSWER),
-        prompt(f"{node.id}.number", first, again),
-        retry,
+        *(contact(menu, lang, node, i) for i in own),
+        prompt(f"{node.id}.retry", p(P.TRY_AGAIN, key=retry_key)) if retry_key else None,
         Pause(SENTENCE_PAUSE_MS),
         hours_of(menu, lang, node.schedule),
         emergency(menu, lang),
-        contacts(menu, lang, node),
+        *(contact(menu, lang, node, i) for i in rest),
     )
 
 
