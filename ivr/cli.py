@@ -52,20 +52,42 @@ def validate(args: argparse.Namespace) -> int:
         except MenuError as exc:
             for problem in exc.problems:
                 print(problem)
-            print(f"{path}: {len(exc.problems)} problem(s): this menu cannot go live")
+            print(f"{path}: cannot go live: {_count(len(exc.problems), 'problem')}")
             status = 1
             continue
-        for warning in loaded.warnings:
-            print(warning)
         recorded = audio.problems(loaded, audio.Library(audio_path()))
-        for problem in recorded:
+        broken = [p for p in recorded if not p.warning]
+        warnings = list(loaded.warnings) + [p for p in recorded if p.warning]
+        for line in (map(str, warnings) if args.verbose else _summary(warnings)):
+            print(line)
+        for problem in broken:
             print(problem)
-        if any(not p.warning for p in recorded):
-            print(f"{loaded.source}: recordings in audio/ are broken: fix them before this menu goes live")
+        if broken:
+            print(f"{loaded.source}: cannot go live: {_count(len(broken), 'problem')} with the recordings in audio/")
             status = 1
             continue
-        print(f"{loaded.source}: ok, {len(loaded.nodes)} nodes in {len(loaded.languages)} languages")
+        noted = ""
+        if warnings:
+            noted = f" ({_count(len(warnings), 'warning')}{'' if args.verbose else ', --verbose lists them'})"
+        print(f"{loaded.source}: can go live: {len(loaded.nodes)} nodes in {len(loaded.languages)} languages{noted}")
     return status
+
+
+# Warnings of one kind say the same thing in many places: one line each, the first place and a count.
+_WARNING_KINDS = ("texts are a draft", "has no voice", "seconds to say", "has no recording of", "a stale recording")
+
+
+def _summary(warnings) -> list[str]:
+    kinds: dict[str, list] = {}
+    for warning in sorted(warnings, key=lambda w: (w.line, w.col)):
+        kind = next((words for words in _WARNING_KINDS if words in warning.message), warning.message)
+        kinds.setdefault(kind, []).append(warning)
+    return [f"{same[0]}" + (f" (and {len(same) - 1} more like it)" if len(same) > 1 else "")
+            for same in kinds.values()]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def register_serve(commands) -> None:
@@ -81,6 +103,8 @@ def register_serve(commands) -> None:
 def register_validate(commands) -> None:
     check = commands.add_parser("validate", help="check menu files; exit 1 if one cannot go live")
     check.add_argument("files", nargs="*", help="menu files (default: the menu in use)")
+    check.add_argument("--verbose", "-v", action="store_true",
+                       help="list every warning (default: one line per kind, with a count)")
     check.set_defaults(func=validate)
 
 

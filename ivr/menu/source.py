@@ -62,6 +62,9 @@ class Source:
             if quote:
                 raise MenuError([Problem(filename, *quote, 'YAML syntax: a quote (") opened here is not closed '
                                                              'on this line: add the closing "')]) from None
+            misindented = _misindented(text, mark, what)
+            if misindented:
+                raise MenuError([Problem(filename, *misindented)]) from None
             hint = next((hint for words, hint in _SYNTAX_HINTS if words in what), None)
             if hint:
                 what = f"{hint} (the parser says: {what})"
@@ -194,6 +197,83 @@ def _unclosed_quote(text: str, last: int) -> tuple[int, int] | None:
         if opened:
             return number + 1, opened.end()
     return None
+
+
+# A line that starts with a key: indentation, list dashes, then one word and ':'.
+_KEY_LINE = re.compile(r"^( *)((?:- +)*)[^\s:#'\"\[\]{}-][^\s:#]*:(?: |$)")
+
+
+def _misindented(text: str, mark, what: str) -> tuple[int, int, str] | None:
+    """(line, col, message) when the parser's complaint is a line indented unlike its neighbours.
+
+    PyYAML says "expected <block end>" at a line that starts left or right of the
+    lines of its level, and "mapping values are not allowed" when a key line is
+    indented further than the text above it (it reads the key as more of that text).
+    """
+    lines = text.splitlines()
+    if mark.line >= len(lines) or not ("expected <block end>" in what or "mapping values are not allowed" in what):
+        return None
+    line = lines[mark.line]
+    started = _KEY_LINE.match(line) or re.match(r"^( *)((?:- +)*)[^\s-]", line)
+    if not started:
+        return None
+    dash = bool(started.group(2))
+    actual = len(started.group(1)) if dash else started.end(2)
+    if "expected <block end>" in what:
+        if mark.column not in (len(started.group(1)), started.end(2)):
+            return None  # something after the start of the line, e.g. words after a closing quote
+    elif "mapping values are not allowed" in what:
+        key = _KEY_LINE.match(line)
+        if not key or mark.column != key.end() - (2 if key.group().endswith(" ") else 1):
+            return None  # a ': ' inside a text
+    else:
+        return None
+    texts = _block_texts(lines[:mark.line])
+    above = [(number, _indent(lines[number], dash)) for number in range(mark.line - 1, -1, -1)
+             if lines[number].strip() and not lines[number].lstrip().startswith("#") and number not in texts]
+    if not above:
+        return None
+    line_number = mark.line
+    if actual > above[0][1] and len(above) > 1 and above[1][1] == actual:
+        # The line above is the one out of line (6, 4, 6 spaces): the parser took it as a key one
+        # level up and stumbles only here. Point at it.
+        (line_number, actual), (reference, expected) = above[0], above[1]
+    elif actual > above[0][1]:  # further right than the line above: it belongs with that line
+        reference, expected = above[0]
+    else:  # further left: it belongs with the nearest enclosing level right of it
+        level, reference, expected = above[0][1] + 1, None, None
+        for number, indent in above:
+            if indent < level:
+                level = indent
+                if indent > actual:
+                    reference, expected = number, indent
+        if expected is None or expected == actual:
+            return None
+    return (line_number + 1, actual + 1,
+            f"YAML syntax: wrong indentation: this line starts at column {actual + 1}; start it at column "
+            f"{expected + 1}, as line {reference + 1} does (keys of the same level line up, indented with spaces)")
+
+
+_BLOCK_TEXT = re.compile(r":\s+[>|][-+]?\d*\s*(?:#.*)?$")
+
+
+def _block_texts(lines: list[str]) -> set[int]:
+    """Numbers of the lines that are the text of a `>-` or `|` block, whose indentation says nothing of keys."""
+    inside: set[int] = set()
+    opener = None  # indentation of the key that opened the block being read
+    for number, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip(" "))
+        if opener is not None and (not line.strip() or indent > opener):
+            inside.add(number)
+            continue
+        opener = _indent(line, False) if _BLOCK_TEXT.search(line) else None
+    return inside
+
+
+def _indent(line: str, dash: bool) -> int:
+    """Where a line's content starts: at its dash when comparing list items, else after the dashes."""
+    started = re.match(r"^( *)((?:- +)*)", line)
+    return len(started.group(1)) if dash else started.end(2)
 
 
 def dotted(path: Path) -> str:
