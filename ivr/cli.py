@@ -55,7 +55,7 @@ def validate(args: argparse.Namespace) -> int:
             print(f"{path}: cannot go live: {_count(len(exc.problems), 'problem')}")
             status = 1
             continue
-        recorded = audio.problems(loaded, audio.Library(audio_path()))
+        recorded = audio.problems(loaded, audio.Library(args.audio or audio_path()))
         broken = [p for p in recorded if not p.warning]
         warnings = list(loaded.warnings) + [p for p in recorded if p.warning]
         for line in (map(str, warnings) if args.verbose else _summary(warnings)):
@@ -103,6 +103,7 @@ def register_serve(commands) -> None:
 def register_validate(commands) -> None:
     check = commands.add_parser("validate", help="check menu files; exit 1 if one cannot go live")
     check.add_argument("files", nargs="*", help="menu files (default: the menu in use)")
+    check.add_argument("--audio", help="the recordings folder (default: IVR_AUDIO or audio/)")
     check.add_argument("--verbose", "-v", action="store_true",
                        help="list every warning (default: one line per kind, with a count)")
     check.set_defaults(func=validate)
@@ -115,12 +116,16 @@ REGISTRARS = [
 ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ivr", description="The Kajaani immigration information line.")
-    commands = parser.add_subparsers(dest="command", required=True)
+def parser() -> argparse.ArgumentParser:
+    ivr = argparse.ArgumentParser(prog="ivr", description="The Kajaani immigration information line.")
+    commands = ivr.add_subparsers(dest="command", required=True)
     for register in REGISTRARS:
         register(commands)
-    args = parser.parse_args(argv)
+    return ivr
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
         return args.func(args)
     except BrokenPipeError:  # `ivr hours | head`: the reader has all it wanted, which is no error
