@@ -226,17 +226,22 @@ def _misindented(text: str, mark, what: str) -> tuple[int, int, str] | None:
         key = _KEY_LINE.match(line)
         if not key or mark.column != key.end() - (2 if key.group().endswith(" ") else 1):
             return None  # a ': ' inside a text
-    else:
-        return None
     texts = _block_texts(lines[:mark.line])
     above = [(number, _indent(lines[number], dash)) for number in range(mark.line - 1, -1, -1)
              if lines[number].strip() and not lines[number].lstrip().startswith("#") and number not in texts]
     if not above:
         return None
     line_number = mark.line
-    if actual > above[0][1] and len(above) > 1 and above[1][1] == actual:
-        # The line above is the one out of line (6, 4, 6 spaces): the parser took it as a key one
-        # level up and stumbles only here. Point at it.
+    if dash:  # a list item lines up with the items before it: the nearest in column
+        items = [(number, indent) for number, indent in above if re.match(r" *- ", lines[number])]
+        if not items:
+            return None
+        reference, expected = min(items, key=lambda item: (abs(item[1] - actual), item[1]))
+        if expected == actual:
+            return None
+    elif actual > above[0][1] and len(above) > 1 and above[1][1] == actual and not _known_key(lines[above[0][0]]):
+        # The line above is the one out of line (6, 4, 6 spaces: `en:` among the node's keys): the
+        # parser took it as a key one level up and stumbles only here. Point at it.
         (line_number, actual), (reference, expected) = above[0], above[1]
     elif actual > above[0][1]:  # further right than the line above: it belongs with that line
         reference, expected = above[0]
@@ -254,6 +259,22 @@ def _misindented(text: str, mark, what: str) -> tuple[int, int, str] | None:
             f"{expected + 1}, as line {reference + 1} does (keys of the same level line up, indented with spaces)")
 
 
+def _known_key(line: str) -> bool:
+    """Whether the line's key is one the schema names somewhere (`schedule:`), not a language code."""
+    key = _KEY_LINE.match(line)
+    return bool(key) and key.group().strip(" -:") in _SCHEMA_KEYS
+
+
+def _property_names(schema) -> set[str]:
+    if isinstance(schema, list):
+        return set().union(*map(_property_names, schema))
+    if not isinstance(schema, dict):
+        return set()
+    names = set(schema.get("properties", {})) if isinstance(schema.get("properties"), dict) else set()
+    return names.union(*map(_property_names, schema.values()))
+
+
+_SCHEMA_KEYS = _property_names(SCHEMA)
 _BLOCK_TEXT = re.compile(r":\s+[>|][-+]?\d*\s*(?:#.*)?$")
 
 
