@@ -1,7 +1,7 @@
 """The line's own phrases, as gettext messages, and dates and times in each language.
 
 Service content lives in the menu YAML; these are the words around it
-("press", "closed", "goodbye"). The catalogs are `ivr/locale/<code>/LC_MESSAGES/messages.po`,
+("press", "closed", "goodbye"). The catalogs are `ivr/phrases/locale/<code>/LC_MESSAGES/messages.po`,
 compiled in memory at start-up so the repo holds no build artefacts.
 """
 
@@ -46,6 +46,15 @@ OPENS_AT = N_("It opens again on %(day)s at %(time)s.")
 NO_ANSWER = N_("Sorry, nobody could answer the call.")
 BACK_TO_MENU = N_("Returning to the menu.")
 LOST = N_("Sorry, something went wrong. Returning to the start.")
+
+# `ivr hours`: what staff read in the language they chose; never said on a call, so never recorded.
+HOURS_OPEN = N_("open %(start)s-%(end)s")
+HOURS_CLOSED = N_("closed: %(reasons)s")
+HOURS_WEEKEND = N_("weekend")
+HOURS_NO_HOURS = N_("no hours on this weekday")
+HOURS_HOLIDAY = N_("%(name)s (public holiday)")
+HOURS_CLOSURE = N_("closure day (%(where)s)")
+STAFF = (HOURS_OPEN, HOURS_CLOSED, HOURS_WEEKEND, HOURS_NO_HOURS, HOURS_HOLIDAY, HOURS_CLOSURE)
 
 EMERGENCY_NUMBER = "1 1 2"
 
@@ -113,4 +122,4 @@ ID = {
     CLOSED_NOW: "closed_now", OPENS_AT: "opens_at", NO_ANSWER: "no_answer",
     BACK_TO_MENU: "back_to_menu", LOST: "lost",
 }
-ALL = tuple(ID)  # every phrase, once: the catalogs must translate each
+ALL = tuple(ID) + STAFF  # every phrase, once: the catalogs must translate each
