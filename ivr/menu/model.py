@@ -339,12 +339,13 @@ def number_in(text: str) -> str | None:
     """
     for match in phonenumbers.PhoneNumberMatcher(text, REGION):
         return match.raw_string
-    run = _DIGIT_RUN.search(text)
-    return run.group() if run else None
+    return next((run.group() for run in _DIGIT_RUN.finditer(text) if not _THOUSANDS.fullmatch(run.group())), None)
 
 
-# Five or more digits, alone or in groups split by single spaces ("6155 2760"): a number, not a year.
+# Five or more digits, alone or in groups split by single spaces ("6155 2760"): a number, not a year;
+# but groups of three after the first are an amount written the Finnish way ("10 000").
 _DIGIT_RUN = re.compile(r"\d(?: ?\d){4,}")
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?: \d{3})+")  # an amount never starts with 0
 
 
 def _parents(start: str, raw: Mapping) -> dict[str, str]:
