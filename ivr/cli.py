@@ -57,7 +57,7 @@ def validate(args: argparse.Namespace) -> int:
             continue
         recorded = audio.problems(loaded, audio.Library(args.audio or audio_path()))
         broken = [p for p in recorded if not p.warning]
-        warnings = list(loaded.warnings) + [p for p in recorded if p.warning]
+        warnings = sorted(list(loaded.warnings) + [p for p in recorded if p.warning], key=lambda w: (w.line, w.col))
         for line in (map(str, warnings) if args.verbose else _summary(warnings)):
             print(line)
         for problem in broken:
@@ -79,10 +79,10 @@ _WARNING_KINDS = ("texts are a draft", "has no voice", "seconds to say", "has no
 
 def _summary(warnings) -> list[str]:
     kinds: dict[str, list] = {}
-    for warning in sorted(warnings, key=lambda w: (w.line, w.col)):
+    for warning in warnings:
         kind = next((words for words in _WARNING_KINDS if words in warning.message), warning.message)
         kinds.setdefault(kind, []).append(warning)
-    return [f"{same[0]}" + (f" (and {len(same) - 1} more like it)" if len(same) > 1 else "")
+    return [str(same[0]) + (f" (and {len(same) - 1} more like it)" if len(same) > 1 else "")
             for same in kinds.values()]
 
 

@@ -99,6 +99,29 @@ def test_an_indentation_mistake_is_named_with_the_column_to_start_at(old, new, e
     assert [str(p) for p in caught.value.problems] == [expected]
 
 
+LONG = GOOD.replace("en: Here is information.", "en: >-\n        Here is\n        more\n        information.")
+TEXT_LINE = "(the lines of a text all start in one column)"
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    # a line of a long text one or two spaces left of the others
+    ("        more\n", "       more\n", f"menus/x.yaml:41:8: YAML syntax: wrong indentation: this line of a text starts "
+                                       f"at column 8; start it at column 9, as line 40 does {TEXT_LINE}"),
+    ("        more\n", "      more\n", f"menus/x.yaml:41:7: YAML syntax: wrong indentation: this line of a text starts "
+                                      f"at column 7; start it at column 9, as line 40 does {TEXT_LINE}"),
+    # its first line went right: the parser stumbles on the second, but the first is the one to move
+    ("        Here is\n", "         Here is\n", f"menus/x.yaml:40:10: YAML syntax: wrong indentation: this line of a "
+                                               f"text starts at column 10; start it at column 9, as line 41 does {TEXT_LINE}"),
+    # the first key of a block went left: the parser stumbles on the second, but the first is the one to move
+    ("      fi: Tervetuloa.\n", "     fi: Tervetuloa.\n",
+     "menus/x.yaml:27:6: YAML syntax: wrong indentation: this line starts at column 6; start it at column 7, "
+     "as line 28 does (keys of the same level line up, indented with spaces)"),
+])
+def test_the_line_out_of_line_is_named_even_when_the_parser_stumbles_later(old, new, expected):
+    assert old in LONG
+    assert problems(LONG.replace(old, new, 1)) == [expected]
+
+
 def test_a_colon_inside_a_text_is_still_called_a_colon():
     """Words with a ': ' on the line of their key, or on a line of their own, are a text, not a key."""
     assert problems(with_text("Here: information.")) == [
