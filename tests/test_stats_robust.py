@@ -89,13 +89,14 @@ def test_broken_lines_are_skipped_and_counted(tmp_path, capsys):
         line("CA2", "2026-11-30T10:00:00", "said", status=True),
         line("CA2", "30.11.2026 10:00", "said"),
         line("CA2", "yesterday", "said"),
+        "[" * 100_000,  # garbage nested deeper than the JSON reader goes
     ]
     status, out, _ = run(tmp_path, capsys, [*broken[:4], *CALL, *broken[4:], ""])
     assert status == 0
     assert out.startswith("1 calls, 4 webhook requests\n")
     assert out.split("Lines skipped (not call log entries):\n")[1].split("Webhook")[0] == (
         "  a field missing or wrong          6\n"
-        "  not JSON                          2\n"
+        "  not JSON                          3\n"
         "  time not ISO 8601                 2\n")
 
 

@@ -66,7 +66,7 @@ def parse(line: str) -> dict | str:
     """One call log line as an entry (its `time` parsed), or why it is not one."""
     try:
         entry = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested thousands deep
         return SKIPPED_NOT_JSON
     if not isinstance(entry, dict) or any(name not in entry for name in REQUIRED) or entry["event"] is None:
         return SKIPPED_FIELD
@@ -198,7 +198,7 @@ def shown(value) -> str:
 
 
 def chart_hint(asked: bool) -> str:
-    """The one line that says how to get the chart (None when there is nothing to say)."""
+    """The one line that says how to get the chart ("" when there is nothing to say)."""
     try:
         import matplotlib  # noqa: F401  (only whether it is there)
     except ImportError:
@@ -228,6 +228,9 @@ def run(args: argparse.Namespace) -> int:
     if args.chart:
         try:
             chart(stats, args.chart)
+        except ImportError as exc:  # matplotlib is there but a part of it is not
+            print(f"The chart needs matplotlib ({exc}): install it with {INSTALL_CHART}", file=sys.stderr)
+            return 1
         except OSError as exc:
             print(f"{shown(args.chart)}: cannot write the chart: {exc.strerror}", file=sys.stderr)
             return 1
