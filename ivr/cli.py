@@ -52,24 +52,47 @@ def validate(args: argparse.Namespace) -> int:
         except MenuError as exc:
             for problem in exc.problems:
                 print(problem)
-            print(f"{path}: {len(exc.problems)} problem(s): this menu cannot go live")
+            print(f"{path}: cannot go live: {_count(len(exc.problems), 'problem')}")
             status = 1
             continue
-        for warning in loaded.warnings:
-            print(warning)
-        recorded = audio.problems(loaded, audio.Library(audio_path()))
-        for problem in recorded:
+        recorded = audio.problems(loaded, audio.Library(args.audio or audio_path()))
+        broken = [p for p in recorded if not p.warning]
+        warnings = sorted(list(loaded.warnings) + [p for p in recorded if p.warning], key=lambda w: (w.line, w.col))
+        for line in (map(str, warnings) if args.verbose else _summary(warnings)):
+            print(line)
+        for problem in broken:
             print(problem)
-        if any(not p.warning for p in recorded):
-            print(f"{loaded.source}: recordings in audio/ are broken: fix them before this menu goes live")
+        if broken:
+            print(f"{loaded.source}: cannot go live: {_count(len(broken), 'problem')} with the recordings in audio/")
             status = 1
             continue
-        # -- time to information (ivr timing): a warning for each path over its budget --
-        for warning in timing.over_budget(loaded, audio.Library(audio_path())):
-            print(warning)
-        # -- end of time to information --
-        print(f"{loaded.source}: ok, {len(loaded.nodes)} nodes in {len(loaded.languages)} languages")
+        # Time to information (ivr timing): one warning per language over its budget.
+        slow = timing.over_budget(loaded, audio.Library(args.audio or audio_path()))
+        for line in slow:
+            print(line)
+        counted = len(warnings) + len(slow)
+        noted = ""
+        if counted:
+            noted = f" ({_count(counted, 'warning')}{'' if args.verbose else ', --verbose lists them'})"
+        print(f"{loaded.source}: can go live: {len(loaded.nodes)} nodes in {len(loaded.languages)} languages{noted}")
     return status
+
+
+# Warnings of one kind say the same thing in many places: one line each, the first place and a count.
+_WARNING_KINDS = ("texts are a draft", "has no voice", "seconds to say", "has no recording of", "a stale recording")
+
+
+def _summary(warnings) -> list[str]:
+    kinds: dict[str, list] = {}
+    for warning in warnings:
+        kind = next((words for words in _WARNING_KINDS if words in warning.message), warning.message)
+        kinds.setdefault(kind, []).append(warning)
+    return [str(same[0]) + (f" (and {len(same) - 1} more like it)" if len(same) > 1 else "")
+            for same in kinds.values()]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def register_serve(commands) -> None:
@@ -85,6 +108,9 @@ def register_serve(commands) -> None:
 def register_validate(commands) -> None:
     check = commands.add_parser("validate", help="check menu files; exit 1 if one cannot go live")
     check.add_argument("files", nargs="*", help="menu files (default: the menu in use)")
+    check.add_argument("--audio", help="the recordings folder (default: IVR_AUDIO or audio/)")
+    check.add_argument("--verbose", "-v", action="store_true",
+                       help="list every warning (default: one line per kind, with a count)")
     check.set_defaults(func=validate)
 
 
@@ -95,12 +121,16 @@ REGISTRARS = [
 ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ivr", description="The Kajaani immigration information line.")
-    commands = parser.add_subparsers(dest="command", required=True)
+def parser() -> argparse.ArgumentParser:
+    ivr = argparse.ArgumentParser(prog="ivr", description="The Kajaani immigration information line.")
+    commands = ivr.add_subparsers(dest="command", required=True)
     for register in REGISTRARS:
         register(commands)
-    args = parser.parse_args(argv)
+    return ivr
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
         return args.func(args)
     except BrokenPipeError:  # `ivr hours | head`: the reader has all it wanted, which is no error

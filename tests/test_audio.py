@@ -328,7 +328,7 @@ def test_validate_fails_on_a_broken_recording_and_warns_about_missing_ones(tmp_p
     menu_file.write_text(SMALL, encoding="utf-8")
     menu = menus.load(menu_file)
     monkeypatch.setenv("IVR_AUDIO", str(tmp_path / "audio"))
-    assert cli.main(["validate", str(menu_file)]) == 0
+    assert cli.main(["validate", "--verbose", str(menu_file)]) == 0
     assert "warning: 'fa' has no recording of top.say: the language is not offered until they are" in \
         capsys.readouterr().out
     record(tmp_path / "audio" / "fa", audio.needed(menu, menu.language("fa"))["top.say"], rate=22050)
@@ -336,7 +336,7 @@ def test_validate_fails_on_a_broken_recording_and_warns_about_missing_ones(tmp_p
     out = capsys.readouterr().out.splitlines()
     assert f"{menu.source}:6:1: audio/fa/top.say.wav is 16-bit PCM, 22050 Hz, 1 channel(s): a phone line needs " \
            "8000 Hz mono WAV (16-bit PCM or mu-law)" in out
-    assert out[-1] == f"{menu.source}: recordings in audio/ are broken: fix them before this menu goes live"
+    assert out[-1] == f"{menu.source}: cannot go live: 1 problem with the recordings in audio/"
 
 
 def test_the_call_script_shows_an_offered_recorded_language_and_refuses_one_not_offered(capsys, monkeypatch):

@@ -20,21 +20,21 @@ def hours_of(capsys, *args) -> list[str]:
 def test_christmas_in_finnish(capsys):
     assert hours_of(capsys, "--from", "2026-12-23", "--days", "6", "--lang", "fi") == [
         "duty: reception_centre (phone number), duty (transfer); 6 days from 2026-12-23, names in 'fi'",
-        "2026-12-23 ke open 08:00-15:00",
-        "2026-12-24 to closed: Jouluaatto (public holiday)",
-        "2026-12-25 pe closed: Joulupäivä (public holiday)",
-        "2026-12-26 la closed: Tapaninpäivä (public holiday), weekend",
-        "2026-12-27 su closed: weekend",
-        "2026-12-28 ma open 08:00-15:00",
+        "2026-12-23 ke auki 08:00-15:00",
+        "2026-12-24 to suljettu: Jouluaatto (juhlapyhä)",
+        "2026-12-25 pe suljettu: Joulupäivä (juhlapyhä)",
+        "2026-12-26 la suljettu: Tapaninpäivä (juhlapyhä) ja viikonloppu",
+        "2026-12-27 su suljettu: viikonloppu",
+        "2026-12-28 ma auki 08:00-15:00",
     ]
 
 
 def test_holiday_names_fall_back_to_english(capsys):
     """The holidays package has no Arabic names: English, rather than Finnish, for an Arabic translator."""
     assert hours_of(capsys, "--from", "2026-12-06", "--days", "1", "--lang", "ar")[1] == \
-        "2026-12-06 الأحد    closed: Independence Day (public holiday), weekend"
+        "2026-12-06 الأحد    مغلق: Independence Day (عطلة رسمية) وعطلة نهاية الأسبوع"
     assert hours_of(capsys, "--from", "2026-12-06", "--days", "1", "--lang", "sv")[1] == \
-        "2026-12-06 sön  closed: Självständighetsdagen (public holiday), weekend"
+        "2026-12-06 sön  stängt: Självständighetsdagen (helgdag) och veckoslut"
 
 
 def test_a_closure_from_the_menu(tmp_path, capsys):
@@ -42,7 +42,7 @@ def test_a_closure_from_the_menu(tmp_path, capsys):
     path.write_text(BUNDLED_MENU.read_text(encoding="utf-8").replace(
         "closed: []", "closed:\n      - 2026-12-28"), encoding="utf-8")
     assert hours_of(capsys, "--menu", str(path), "--from", "2026-12-28", "--days", "2")[1:] == [
-        "2026-12-28 Mon closed: closure (schedules.duty.closed)",
+        "2026-12-28 Mon closed: closure day (schedules.duty.closed)",
         "2026-12-29 Tue open 08:00-15:00",
     ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import pathlib
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -308,10 +309,20 @@ class _Builder:
 
     def _text(self, path, text: Mapping[str, str], codes: list[str]) -> None:
         for code in codes:
-            if code not in text:
+            swallowed = next((other for other, words in text.items() if f" {code}: " in f" {words}"), None)
+            if code not in text and swallowed:
+                # `ar:` indented further than `en: >-` above it is read as more of the English text.
+                self.error(path + (swallowed,), f"{dotted(path)} has no {code!r} text: its line '{code}:' is "
+                           f"indented further than '{swallowed}:' above it, so it became part of the "
+                           f"{swallowed!r} text: start '{code}:' in the same column as '{swallowed}:'")
+            elif code not in text:
                 self.error(path, f"{dotted(path)} has no {code!r} text: add it "
                                  f"(every text needs all the line's languages: {', '.join(codes)})")
         for code, words in text.items():
+            number = number_in(words)
+            if number:
+                self.error(path + (code,), f"the {code!r} text of {dotted(path)} has a phone number in it "
+                                           f"({number!r}): put it under contacts, so the line reads it digit by digit")
             seconds = len(words.split()) / WORDS_PER_SECOND
             if seconds > MAX_PROMPT_S:
                 self.warn(path + (code,), f"the {code!r} text of {dotted(path)} takes about {seconds:.0f} seconds "
@@ -329,6 +340,24 @@ class _Builder:
             except LookupError as exc:
                 self.error(("languages", index, "code"), f"{exc}: add the catalog before offering the language")
         return result
+
+
+def number_in(text: str) -> str | None:
+    """The first phone number written inside a text, or None.
+
+    Text-to-speech reads "08 6155 2760" inside a sentence as numbers in the
+    thousands, too fast to write down; under contacts it is read digit by digit.
+    112 is allowed: it is short and every caller knows it.
+    """
+    for match in phonenumbers.PhoneNumberMatcher(text, REGION):
+        return match.raw_string
+    return next((run.group() for run in _DIGIT_RUN.finditer(text) if not _THOUSANDS.fullmatch(run.group())), None)
+
+
+# Five or more digits, alone or in groups split by single spaces ("6155 2760"): a number, not a year;
+# but groups of three after the first are an amount written the Finnish way ("10 000").
+_DIGIT_RUN = re.compile(r"\d(?: ?\d){4,}")
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?: \d{3})+")  # an amount never starts with 0
 
 
 def _parents(start: str, raw: Mapping) -> dict[str, str]:

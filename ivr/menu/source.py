@@ -11,7 +11,7 @@ import jsonschema
 import yaml
 from babel.dates import get_day_names
 
-from . import hours
+from . import hours, indentation
 from .errors import MenuError, Problem
 
 SCHEMA_PATH = pathlib.Path(__file__).parent / "schema.json"
@@ -52,6 +52,9 @@ class Source:
             if quote:
                 raise MenuError([Problem(filename, *quote, 'YAML syntax: a quote (") opened here is not closed '
                                                              'on this line: add the closing "')]) from None
+            misindented = indentation.misindented(text, exc)
+            if misindented:
+                raise MenuError([Problem(filename, *misindented)]) from None
             hint = next((hint for words, hint in _SYNTAX_HINTS if words in what), None)
             if hint:
                 what = f"{hint} (the parser says: {what})"

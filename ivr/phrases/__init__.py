@@ -53,6 +53,15 @@ LOST = N_("Sorry, something went wrong. Returning to the start.")
 TRY_AGAIN = N_("To try again, press %(key)s.")
 NAVIGATION = N_("Star repeats, 0 goes back, 9 changes the language.")
 
+# `ivr hours`: what staff read in the language they chose; never said on a call, so never recorded.
+HOURS_OPEN = N_("open %(start)s-%(end)s")
+HOURS_CLOSED = N_("closed: %(reasons)s")
+HOURS_WEEKEND = N_("weekend")
+HOURS_NO_HOURS = N_("no hours on this weekday")
+HOURS_HOLIDAY = N_("%(name)s (public holiday)")
+HOURS_CLOSURE = N_("closure day (%(where)s)")
+STAFF = (HOURS_OPEN, HOURS_CLOSED, HOURS_WEEKEND, HOURS_NO_HOURS, HOURS_HOLIDAY, HOURS_CLOSURE)
+
 EMERGENCY_NUMBER = "1 1 2"
 
 
@@ -132,4 +141,4 @@ ID = {
     BACK_TO_MENU: "back_to_menu", LOST: "lost", WORKING_WEEK: "working_week", TRY_AGAIN: "try_again",
     NAVIGATION: "navigation",
 }
-ALL = tuple(ID)  # every phrase, once: the catalogs must translate each
+ALL = tuple(ID) + STAFF  # every phrase, once: the catalogs must translate each

@@ -2,7 +2,8 @@
 
 Answers from the same `hours.Schedule` the line asks during calls; holiday names
 come from the `holidays` package in the chosen language where it has that
-language, else in English.
+language, else in English; the words around them ("open", "weekend") from the
+line's phrase catalogs, in the chosen language.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import holidays as holiday_tables
 from babel.dates import format_date
 
 from . import options as shared
+from .. import phrases as P
 from ..menu import hours
 from ..menu import model as menus
 
@@ -44,23 +46,24 @@ def users(menu: menus.Menu, name: str) -> list[str]:
 def days(menu: menus.Menu, name: str, first: dt.date, count: int, code: str) -> Iterator[str]:
     schedule = menu.schedules[name]
     names = holiday_names(schedule, code)
-    locale = menu.phrases[code].locale
+    say = menu.phrases[code]
+    locale = say.locale
     width = max(len(format_date(first + dt.timedelta(days=n), "EEE", locale=locale)) for n in range(7))
     for offset in range(count):
         day = first + dt.timedelta(days=offset)
         label = f"{day.isoformat()} {format_date(day, 'EEE', locale=locale):<{width}}"
         opening = schedule.weekly[day.weekday()]
         if schedule.closed_reason(day) is None:  # the line's own answer decides; below only says why
-            yield f"{label} open {opening[0]:%H:%M}-{opening[1]:%H:%M}"
+            yield f"{label} {say(P.HOURS_OPEN, start=f'{opening[0]:%H:%M}', end=f'{opening[1]:%H:%M}')}"
             continue
         reasons = []
         if day in schedule.closed:
-            reasons.append(f"closure (schedules.{name}.closed)")
+            reasons.append(say(P.HOURS_CLOSURE, where=f"schedules.{name}.closed"))
         if names is not None and day in names:
-            reasons.append(f"{names.get(day)} (public holiday)")
+            reasons.append(say(P.HOURS_HOLIDAY, name=names.get(day)))
         if opening is None:
-            reasons.append("weekend" if day.weekday() >= 5 else "no hours on this weekday")
-        yield f"{label} closed: {', '.join(reasons)}"
+            reasons.append(say(P.HOURS_WEEKEND if day.weekday() >= 5 else P.HOURS_NO_HOURS))
+        yield f"{label} {say(P.HOURS_CLOSED, reasons=say.join(reasons))}"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -61,9 +61,9 @@ def scenarios(folder: pathlib.Path = DEFAULT_DIR) -> list[Scenario]:
     return found
 
 
-def play(scenario: Scenario, menu: menus.Menu) -> tuple[str, list[Request]]:
-    """The scenario's transcript and the requests the call made."""
-    app = local_line(scenario.at, environ={}, menu=menu)
+def play(scenario: Scenario, menu: menus.Menu, audio: str | None = None) -> tuple[str, list[Request]]:
+    """The scenario's transcript and the requests the call made (recordings from `audio`, else the bundled)."""
+    app = local_line(scenario.at, environ={"IVR_AUDIO": audio} if audio else {}, menu=menu)
     header = [f"# {scenario.name}: {scenario.note}" if scenario.note else f"# {scenario.name}",
               f"# at {app.extensions['ivr.clock']():%A %Y-%m-%d %H:%M %Z}, keys: {scenario.press}, "
               f"transfer: {scenario.dial_outcome}"]
@@ -71,12 +71,13 @@ def play(scenario: Scenario, menu: menus.Menu) -> tuple[str, list[Request]]:
     return "\n".join(header + lines) + "\n", result.requests
 
 
-def differences(folder: pathlib.Path, menu: menus.Menu) -> tuple[dict[str, str], list[list[Request]]]:
+def differences(folder: pathlib.Path, menu: menus.Menu,
+                audio: str | None = None) -> tuple[dict[str, str], list[list[Request]]]:
     """Scenario name -> unified diff (recorded vs now) for each that changed, and every call's requests."""
     changed: dict[str, str] = {}
     calls = []
     for scenario in scenarios(folder):
-        now, requests = play(scenario, menu)
+        now, requests = play(scenario, menu, audio)
         calls.append(requests)
         path = folder / f"{scenario.name}.txt"
         before = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -87,13 +88,13 @@ def differences(folder: pathlib.Path, menu: menus.Menu) -> tuple[dict[str, str],
     return changed, calls
 
 
-def record(folder: pathlib.Path, menu: menus.Menu) -> tuple[list[str], list[list[Request]]]:
+def record(folder: pathlib.Path, menu: menus.Menu, audio: str | None = None) -> tuple[list[str], list[list[Request]]]:
     """Write every transcript anew; remove those with no scenario. Returns what changed, and the calls."""
     wanted = scenarios(folder)
     touched, calls = [], []
     for scenario in wanted:
         path = folder / f"{scenario.name}.txt"
-        text, requests = play(scenario, menu)
+        text, requests = play(scenario, menu, audio)
         calls.append(requests)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
@@ -150,11 +151,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         menu = menus.load(args.menu or BUNDLED_MENU)
         if args.record:
-            touched, calls = record(folder, menu)
+            touched, calls = record(folder, menu, args.audio)
             print("\n".join(touched) or "every transcript is as recorded")
             changed: dict[str, str] = {}
         else:
-            changed, calls = differences(folder, menu)
+            changed, calls = differences(folder, menu, args.audio)
     except (OSError, ScenarioError, menus.MenuError, yaml.YAMLError) as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -180,4 +181,5 @@ def register(commands) -> None:
                         help="also print which menu nodes, in which languages, the calls reached")
     golden.add_argument("--dir", default=str(DEFAULT_DIR), help="the scenarios' folder (default: tests/golden)")
     golden.add_argument("--menu", help="menu file (default: the bundled menus/kajaani.yaml)")
+    golden.add_argument("--audio", help="the recordings folder (default: the bundled audio/)")
     golden.set_defaults(func=run)
