@@ -68,8 +68,8 @@ def validate(args: argparse.Namespace) -> int:
             continue
         # Time to information (ivr timing): one warning per language over its budget.
         slow = timing.over_budget(loaded, audio.Library(args.audio or audio_path()))
-        for line in slow:
-            print(line)
+        for line in slow if args.verbose else slow[:1]:
+            print(line + ("" if args.verbose or len(slow) == 1 else f" (and {len(slow) - 1} more like it)"))
         counted = len(warnings) + len(slow)
         noted = ""
         if counted:
