@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ivr.settings import Settings
 from ivr import create_app
 from ivr.menu import hours
 
+from .conftest import settings
 from .twiml import parse
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -25,7 +25,8 @@ def utc(text: str) -> dt.datetime:
 
 @pytest.fixture
 def duty(menu):
-    return menu.schedules["duty"]
+    """The test line's desk: Monday to Friday 08:00-15:00 in Helsinki, closed on Finnish public holidays."""
+    return menu.schedules["desk"]
 
 
 def night(with_holidays=False, **days) -> hours.Schedule:
@@ -107,15 +108,15 @@ def test_days_and_holidays_change_at_local_midnight(instant, open_):
 ])
 def test_the_line_says_closed_and_the_local_opening_time(client, clock, instant, opens):
     clock.now = utc(instant)
-    answer = parse(client.post("/voice/en/reception_centre/key", data={"Digits": "1"}))
+    answer = parse(client.post("/voice/en/office/key", data={"Digits": "1"}))
     assert answer.dial is None and opens in answer.text
 
 
 @pytest.mark.parametrize("instant", ["2026-10-26T06:00:00", "2027-03-30T05:00:00", "2026-10-23T11:59:59"])
-def test_the_line_dials_from_the_first_second_of_local_08_00(client, clock, instant):
+def test_the_line_dials_from_the_first_second_of_local_08_00(client, menu, clock, instant):
     clock.now = utc(instant)
-    answer = parse(client.post("/voice/en/reception_centre/key", data={"Digits": "1"}))
-    assert answer.dial is not None and answer.dial.text == "+358861552760"
+    answer = parse(client.post("/voice/en/office/key", data={"Digits": "1"}))
+    assert answer.dial is not None and answer.dial.text == menu.nodes["desk"].number.e164
 
 
 @pytest.mark.parametrize("frozen, dials", [
@@ -125,6 +126,6 @@ def test_the_line_dials_from_the_first_second_of_local_08_00(client, clock, inst
     ("2026-10-26T08:00", True),            # no offset: Helsinki time
 ])
 def test_ivr_now_with_an_utc_offset_is_read_as_that_instant(frozen, dials):
-    app = create_app(Settings.from_env({"IVR_NOW": frozen}, require_token=False))
-    answer = parse(app.test_client().post("/voice/en/duty"))
+    app = create_app(settings(now=frozen))  # the line's own clock, frozen
+    answer = parse(app.test_client().post("/voice/en/desk"))
     assert (answer.dial is not None) is dials
