@@ -4,7 +4,6 @@ import textwrap
 
 import pytest
 
-from ivr.settings import BUNDLED_MENU
 from ivr import cli, menu
 from ivr.menu.errors import MenuError
 
@@ -243,10 +242,11 @@ def test_a_prompt_just_under_twenty_seconds_is_fine():
 
 # -- the command -----------------------------------------------------------------
 
-def test_validate_exits_0_on_the_bundled_menu(capsys):
-    assert cli.main(["validate", str(BUNDLED_MENU)]) == 0
+def test_validate_with_no_file_checks_the_menu_in_use(capsys):
+    """No argument: IVR_MENU (here the test line, set for every test), else the bundled menu."""
+    assert cli.main(["validate"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[-1] == "menus/kajaani.yaml: ok, 8 nodes in 10 languages"
+    assert out[-1].endswith("tests/fixtures/line.yaml: ok, 5 nodes in 8 languages")
     assert all(": warning: " in line for line in out[:-1])
 
 
