@@ -6,13 +6,12 @@ import wave
 
 import pytest
 
-from ivr.settings import Settings
-from ivr import cli, create_app
+from ivr import cli
 from ivr.audio import library as audio
 from ivr import menu as menus
 from ivr import phrases as P
 
-from .conftest import record, record_language, spoken
+from .conftest import line_app, record, record_language, spoken
 from .twiml import parse
 
 SMALL = """\
@@ -43,7 +42,7 @@ def needs(*tools):
 def small_app(tmp_path, clock, text=SMALL):
     menu = menus.loads(text, "small.yaml")
     # RELOAD_INTERVAL 0: a recording added or removed in a test is heard by the very next request.
-    return create_app(Settings.from_env({}, require_token=False, audio=tmp_path, reload_interval_s=0), clock=clock, menu=menu), menu
+    return line_app(clock, tmp_path, served=menu), menu
 
 
 def post(client, url, **form):

@@ -24,7 +24,7 @@ def utc(text: str) -> dt.datetime:
 
 
 @pytest.fixture
-def duty(menu):
+def desk(menu):
     """The test line's desk: Monday to Friday 08:00-15:00 in Helsinki, closed on Finnish public holidays."""
     return menu.schedules["desk"]
 
@@ -51,8 +51,8 @@ def night(with_holidays=False, **days) -> hours.Schedule:
     ("2026-10-26T05:59:59", False), ("2026-10-26T06:00:00", True),
     ("2026-10-26T12:59:59", True), ("2026-10-26T13:00:00", False),
 ])
-def test_duty_hours_follow_local_time_across_the_changes(duty, instant, open_):
-    assert duty.is_open(utc(instant)) is open_
+def test_desk_hours_follow_local_time_across_the_changes(desk, instant, open_):
+    assert desk.is_open(utc(instant)) is open_
 
 
 @pytest.mark.parametrize("instant, opens", [
@@ -62,9 +62,10 @@ def test_duty_hours_follow_local_time_across_the_changes(duty, instant, open_):
     ("2026-11-29T22:00:00", "2026-11-30T06:00:00"),  # Monday 00:00 local: this morning, not Tuesday
     ("2026-11-30T13:00:00", "2026-12-01T06:00:00"),  # 15:00 sharp: closed, tomorrow
     ("2026-12-23T13:00:00", "2026-12-28T06:00:00"),  # before Christmas Eve, Christmas, Boxing Day, Sunday
+    ("2026-12-04T13:00:00", "2026-12-08T06:00:00"),  # Friday, a weekend, then the menu's closure day
 ])
-def test_next_opening_is_the_right_instant_and_local_08_00(duty, instant, opens):
-    opening = duty.next_opening(utc(instant))
+def test_next_opening_is_the_right_instant_and_local_08_00(desk, instant, opens):
+    opening = desk.next_opening(utc(instant))
     assert opening == utc(opens)
     assert opening.astimezone(HELSINKI).time() == dt.time(8)
 
