@@ -1,8 +1,9 @@
 """The tests' own line: a small menu in tests/fixtures, recordings made in tmp_path, a frozen clock.
 
 The bundled menus/kajaani.yaml and audio/ are content office staff edit; only the tests whose subject
-they are (test_bundled.py, test_golden.py, the README checks) read them. Every other test, and every
-command a test runs, gets the test line: IVR_MENU and IVR_AUDIO point at it for the whole session.
+they are read them (test_bundled.py: it validates, the README shows it; test_golden.py: the transcripts).
+Every other test, and every command a test runs, gets the test line: IVR_MENU and IVR_AUDIO point at it
+for the whole session.
 """
 
 import dataclasses
