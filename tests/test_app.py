@@ -10,8 +10,8 @@ import pytest
 from ivr.settings import BUNDLED_MENU
 from ivr.settings import Settings
 from ivr import ConfigError, MenuError, create_app
-from ivr import menu as menus
 
+from .conftest import LINE, settings
 from .twiml import parse
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -20,7 +20,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 def test_factory_refuses_to_start_without_a_token_unless_told_it_is_local():
     with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN is not set"):
         create_app(environ={})
-    assert create_app(Settings.from_env({}, require_token=False)).config["IVR"].auth_token is None
+    assert create_app(Settings.from_env({"IVR_MENU": str(LINE)}, require_token=False)).config["IVR"].auth_token is None
 
 
 def test_settings_come_from_the_environment():
@@ -32,16 +32,18 @@ def test_settings_come_from_the_environment():
 
 
 def test_ivr_now_freezes_the_clock_in_helsinki_time():
-    app = create_app(Settings.from_env({"IVR_NOW": "2026-12-24T10:00"}, require_token=False))
-    answer = parse(app.test_client().post("/voice/en/duty"))
+    """IVR_NOW as testers set it: Christmas Eve is closed, 06:30 UTC on a Monday is 08:30 in Helsinki."""
+    app = create_app(Settings.from_env({"IVR_NOW": "2026-12-24T10:00", "IVR_MENU": str(LINE)}, require_token=False))
+    answer = parse(app.test_client().post("/voice/en/desk"))
     assert answer.dial is None and "Monday 28 December" in answer.text
-    app = create_app(Settings.from_env({"IVR_NOW": "2026-12-28T06:30:00+00:00"}, require_token=False))  # 08:30 local
-    assert parse(app.test_client().post("/voice/en/duty")).dial is not None
+    app = create_app(Settings.from_env({"IVR_NOW": "2026-12-28T06:30:00+00:00", "IVR_MENU": str(LINE)},
+                                       require_token=False))
+    assert parse(app.test_client().post("/voice/en/desk")).dial is not None
 
 
 def test_a_bad_ivr_now_stops_the_start_with_a_clear_message():
     with pytest.raises(ValueError, match="IVR_NOW='christmas' is not an ISO 8601 date-time"):
-        create_app(Settings.from_env({"IVR_NOW": "christmas"}, require_token=False))
+        create_app(settings(now="christmas"))
 
 
 def test_a_broken_menu_fails_at_start_not_during_a_call(tmp_path):

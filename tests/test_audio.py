@@ -6,12 +6,12 @@ import wave
 
 import pytest
 
-from ivr.settings import Settings
-from ivr import cli, create_app
+from ivr import cli
 from ivr.audio import library as audio
 from ivr import menu as menus
 from ivr import phrases as P
 
+from .conftest import line_app, record, record_language, spoken
 from .twiml import parse
 
 SMALL = """\
@@ -39,21 +39,10 @@ def needs(*tools):
     return pytest.mark.skipif(bool(missing) and os.environ.get("CI") != "true", reason=f"needs {missing}")
 
 
-def record(folder, prompt, seconds=0.2, rate=8000):
-    """A person's recording of `prompt`: a short 8 kHz mono WAV and its manifest entry."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(folder / f"{prompt.id}.wav"), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(b"\x01\x00" * int(rate * seconds))
-    audio.write_entry(folder, prompt, recorded_by="Test Reader")
-
-
 def small_app(tmp_path, clock, text=SMALL):
     menu = menus.loads(text, "small.yaml")
     # RELOAD_INTERVAL 0: a recording added or removed in a test is heard by the very next request.
-    return create_app(Settings.from_env({}, require_token=False, audio=tmp_path, reload_interval_s=0), clock=clock, menu=menu), menu
+    return line_app(clock, tmp_path, served=menu), menu
 
 
 def post(client, url, **form):
@@ -71,44 +60,44 @@ def fetch(client, url):
     return response
 
 
-# -- Dari, from the committed placeholders, end to end ---------------------------
+# -- Dari, recorded in full, end to end ------------------------------------------
 
-def test_dari_is_served_from_recordings_alone_through_the_webhooks(client, menu):
-    """Choose Dari, open the reception centre page, get put through: every prompt is a <Play> that answers audio."""
+def test_dari_is_served_from_recordings_alone_through_the_webhooks(client, menu, dari):
+    """Choose Dari, open the page with contacts, get put through: every prompt is a <Play> that answers audio."""
     first = post(client, "/voice")
     assert any(url.startswith("/audio/fa/language.name.wav?v=") for url in plays(first))
-    assert not any(url.startswith("/audio/so/") for url in plays(first)), "Somali is not recorded yet"
-    services = post(client, "/voice/choose", Digits="7")
-    assert services.gather.get("action") == "/voice/fa/services/key"
-    page = post(client, "/voice/fa/services/key", Digits="1")
-    transfer = post(client, "/voice/fa/reception_centre/key", Digits="1")
-    for answer in (services, page, transfer):
+    assert not any(url.startswith("/audio/so/") for url in plays(first)), "Somali is not recorded"
+    start = post(client, "/voice/choose", Digits=dari.key)
+    assert start.gather.get("action") == f"/voice/fa/{menu.start}/key"
+    page = post(client, f"/voice/fa/{menu.start}/key", Digits="2")
+    transfer = post(client, "/voice/fa/office/key", Digits="1")
+    for answer in (start, page, transfer):
         assert answer.said == [], "no text-to-speech in a language no voice speaks"
         for url in plays(answer):
             response = fetch(client, url)
             assert response.status_code == 200 and response.mimetype == "audio/wav", url
-    heard = [url.split("?")[0] for url in plays(page)]
-    assert heard[:2] == ["/audio/fa/reception_centre.say.wav", "/audio/fa/reception_centre.contacts.0.wav"]
-    assert "/audio/fa/phrase.slow.wav" in heard
-    assert [url.split("?")[0] for url in plays(transfer)] == ["/audio/fa/duty.connecting.wav",
-                                                              "/audio/fa/phrase.emergency.wav"]
-    assert transfer.dial.text == "+358861552760"
+    assert page.plays[:2] == ["/audio/fa/office.say.wav", "/audio/fa/office.contacts.0.wav"]
+    assert "/audio/fa/phrase.slow.wav" in page.plays
+    assert transfer.plays == ["/audio/fa/desk.connecting.wav", "/audio/fa/phrase.emergency.wav"]
+    assert transfer.dial.text == menu.nodes["desk"].number.e164
 
 
-def test_a_language_with_no_voice_and_missing_recordings_is_not_offered(client):
-    """Somali has no recordings yet: its key does nothing and its URLs lead back to the start."""
-    assert post(client, "/voice/choose", Digits="8").gather.get("action") == "/voice/kmr/services/key", \
-        "key 8 leads straight to Kurmanji while it is the only one of its group that is offered"
-    assert post(client, "/voice/so/services").redirect == "/voice"
+def test_a_language_with_no_voice_and_missing_recordings_is_not_offered(client, menu, recordings):
+    """Somali has no recordings: its key does nothing and its URLs lead back to the start."""
+    record_language(recordings, "kmr")
+    group = menu.language("kmr").key[0]
+    assert menu.language("so").key[0] == group
+    assert post(client, "/voice/choose", Digits=group).gather.get("action") == f"/voice/kmr/{menu.start}/key", \
+        "the group's first key leads straight to Kurmanji while it is the only one of its group that is offered"
+    assert post(client, f"/voice/so/{menu.start}").redirect == "/voice"
 
 
-def test_closed_in_dari_says_the_hours_instead_of_a_date(client, clock):
+def test_closed_in_dari_says_the_hours_instead_of_a_date(client, clock, dari):
     """The next opening date changes every call and cannot be recorded whole: the weekly hours are played."""
     clock.set("2026-12-24T10:00")
-    answer = post(client, "/voice/fa/duty")
-    assert [url.split("?")[0] for url in plays(answer)] == [
-        "/audio/fa/duty.closed.wav", "/audio/fa/hours.duty.wav", "/audio/fa/phrase.emergency.wav"]
-    assert answer.redirect == "/voice/fa/reception_centre?b=1"
+    answer = post(client, "/voice/fa/desk")
+    assert answer.plays == ["/audio/fa/desk.closed.wav", "/audio/fa/hours.desk.wav", "/audio/fa/phrase.emergency.wav"]
+    assert answer.redirect == "/voice/fa/office?b=1"
 
 
 def test_the_second_language_page(tmp_path, clock):
@@ -199,8 +188,8 @@ def test_a_recording_in_the_wrong_format_is_an_error(tmp_path):
 
 # -- The audio route -----------------------------------------------------------------
 
-def test_the_audio_route_serves_wav_with_cache_headers(client):
-    answer = post(client, "/voice/choose", Digits="7")
+def test_the_audio_route_serves_wav_with_cache_headers(client, dari):
+    answer = post(client, "/voice/choose", Digits=dari.key)
     url = plays(answer)[0]
     response = fetch(client, url)
     assert response.status_code == 200
@@ -215,13 +204,18 @@ def test_the_audio_route_serves_wav_with_cache_headers(client):
 @pytest.mark.parametrize("url", [
     "/audio/fa/manifest.wav",
     "/audio/fa/..%2Fkmr%2Fphrase.goodbye.wav",
-    "/audio/../menus/kajaani.yaml",
+    "/audio/../line.yaml",
+    "/audio/fa/..%2Fline.yaml",
     "/audio/fa/%2E%2E.wav",
     "/audio/xx/phrase.goodbye.wav",
     "/audio/fa/phrase.nothing.wav",
     "/audio/..%2Fivr/phrase.goodbye.wav",
 ])
-def test_the_audio_route_serves_nothing_outside_the_manifests(client, url):
+def test_the_audio_route_serves_nothing_outside_the_manifests(client, recordings, url):
+    record_language(recordings, "fa")
+    record_language(recordings, "kmr")
+    (recordings / "line.yaml").write_text("name: not a recording", encoding="utf-8")
+    assert fetch(client, plays(post(client, "/voice/kmr/top"))[0]).status_code == 200, "kmr is served"
     response = fetch(client, url)
     assert response.status_code == 404
 
@@ -269,15 +263,15 @@ def test_synth_says_when_espeak_has_no_voice_for_a_language(tmp_path, capsys):
 # -- Again, slowly -----------------------------------------------------------------------
 
 def test_key_8_says_a_page_again_slowly_in_a_voiced_language(client, menu):
-    normal = post(client, "/voice/en/reception_centre")
-    slow = post(client, "/voice/en/reception_centre/key", Digits="8")
+    normal = post(client, "/voice/en/office")
+    slow = post(client, "/voice/en/office/key", Digits="8")
     prosody = slow.gather.find("Say/prosody")
     assert prosody is not None and prosody.get("rate") == "slow"
-    assert "0 8, 6 1 5 5" not in slow.text and "0 8 6 1 5 5 2 7 6 0" in slow.text
+    assert spoken(menu.nodes["office"].contacts[0].number) in slow.text
     pauses = [b.get("time") for b in prosody.iter("break")]
     assert "1200ms" in pauses, "digit groups further apart"
     assert menu.phrases["en"](P.SLOW) in normal.text
-    assert slow.gather.get("action") == "/voice/en/reception_centre/key"
+    assert slow.gather.get("action") == "/voice/en/office/key"
 
 
 def test_key_8_is_reserved_on_a_page():
@@ -289,15 +283,15 @@ def test_key_8_is_reserved_on_a_page():
 
 
 @needs("sox")
-def test_key_8_plays_slowed_copies_in_a_recorded_language(client):
-    slow = post(client, "/voice/fa/reception_centre/key", Digits="8")
+def test_key_8_plays_slowed_copies_in_a_recorded_language(client, dari):
+    slow = post(client, "/voice/fa/office/key", Digits="8")
     urls = plays(slow)
-    assert urls[0].startswith("/audio/fa/reception_centre.say.wav?") and urls[0].endswith("&slow=1")
+    assert urls[0].startswith("/audio/fa/office.say.wav?") and urls[0].endswith("&slow=1")
     normal, slowed = fetch(client, urls[0].replace("&slow=1", "")), fetch(client, urls[0])
     assert slowed.status_code == 200 and slowed.mimetype == "audio/wav"
     assert slowed.headers["ETag"] != normal.headers["ETag"]
     assert len(slowed.data) > len(normal.data) * 1.2, "the slowed copy lasts longer"
-    assert not any("slow=1" in url for url in plays(post(client, "/voice/fa/reception_centre")))
+    assert not any("slow=1" in url for url in plays(post(client, "/voice/fa/office")))
 
 
 @needs("sox")
@@ -328,7 +322,7 @@ def test_validate_fails_on_a_broken_recording_and_warns_about_missing_ones(tmp_p
     menu_file.write_text(SMALL, encoding="utf-8")
     menu = menus.load(menu_file)
     monkeypatch.setenv("IVR_AUDIO", str(tmp_path / "audio"))
-    assert cli.main(["validate", "--verbose", str(menu_file)]) == 0
+    assert cli.main(["validate", str(menu_file)]) == 0
     assert "warning: 'fa' has no recording of top.say: the language is not offered until they are" in \
         capsys.readouterr().out
     record(tmp_path / "audio" / "fa", audio.needed(menu, menu.language("fa"))["top.say"], rate=22050)
@@ -336,17 +330,15 @@ def test_validate_fails_on_a_broken_recording_and_warns_about_missing_ones(tmp_p
     out = capsys.readouterr().out.splitlines()
     assert f"{menu.source}:6:1: audio/fa/top.say.wav is 16-bit PCM, 22050 Hz, 1 channel(s): a phone line needs " \
            "8000 Hz mono WAV (16-bit PCM or mu-law)" in out
-    assert out[-1] == f"{menu.source}: cannot go live: 1 problem with the recordings in audio/"
+    assert out[-1] == f"{menu.source}: recordings in audio/ are broken: fix them before this menu goes live"
 
 
-def test_the_call_script_shows_an_offered_recorded_language_and_refuses_one_not_offered(capsys, monkeypatch):
-    """`ivr script --lang fa` shows Dari's recordings; Somali, not yet recorded, points to `ivr audio status`."""
+def test_the_call_script_leaves_out_languages_that_play_recordings(capsys, monkeypatch):
+    """`ivr script` prints what voices say; a recorded-only language points to `ivr audio status`."""
     monkeypatch.setenv("IVR_NOW", "2026-11-30T10:00")
-    assert cli.main(["script", "--lang", "fa"]) == 0
-    assert "#### به زبان دری (fa, recordings only) ####" in capsys.readouterr().out
-    assert cli.main(["script", "--lang", "so"]) == 1
-    assert capsys.readouterr().err == ("ivr script: 'so' is not offered to callers: it has no voice and its "
-                                       "recordings are not complete (see `ivr audio status --lang so`)\n")
+    assert cli.main(["script", "--lang", "fa"]) == 1
+    assert capsys.readouterr().err == ("ivr script: 'fa' has no voice, so nothing is said: its recordings are "
+                                       "listed by `ivr audio status --lang fa`\n")
 
 
 def test_manifests_are_looked_at_once_per_interval_and_a_change_is_heard_after_it(tmp_path, clock,

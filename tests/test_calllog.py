@@ -7,11 +7,9 @@ import time
 
 import pytest
 
-from ivr.settings import BUNDLED_MENU
-from ivr.settings import Settings
-from ivr import create_app
 from ivr.web import calllog
-from ivr import menu as menu_module
+
+from .conftest import LINE, line_app
 
 CALLER = "+358401234567"
 
@@ -30,7 +28,7 @@ def test_each_request_writes_one_line_with_who_where_what_and_how_fast(client, c
     [entry] = lines(capsys)
     assert entry.keys() == {"time", "call", "caller", "lang", "node", "key", "event", "outcome", "status", "ms"}
     assert (entry["call"], entry["lang"], entry["node"], entry["key"], entry["event"]) == (
-        "CA42", "en", "services", "3", "said")
+        "CA42", "en", "top", "3", "said")
     assert entry["status"] == 200 and isinstance(entry["ms"], float) and entry["ms"] >= 0
     when = dt.datetime.fromisoformat(entry["time"])
     assert when.utcoffset() in (dt.timedelta(hours=2), dt.timedelta(hours=3)), "Helsinki time, for staff"
@@ -61,45 +59,44 @@ def test_masked(number, shown):
     ("/voice", {}, (None, "languages", None, "said", None)),
     ("/voice?s=1", {}, (None, "languages", None, "silence", None)),
     ("/voice/choose", {"Digits": "#"}, (None, "languages", "#", "wrong key", None)),
-    ("/voice/en/services/key", {"Digits": "1"}, ("en", "reception_centre", "1", "said", None)),
-    ("/voice/en/services/key", {"Digits": "*"}, ("en", "services", "*", "said", None)),
-    ("/voice/en/migri/key", {"Digits": "0"}, ("en", "services", "0", "said", None)),
-    ("/voice/en/services/key", {"Digits": "8"}, ("en", "services", "8", "wrong key", None)),
-    ("/voice/en/services/key?w=2", {"Digits": "8"}, ("en", "services", "8", "goodbye", "wrong keys")),
-    ("/voice/en/services?s=1&b=1", {}, ("en", "services", None, "silence", None)),
-    ("/voice/en/services?s=2&b=1", {}, ("en", "services", None, "silence", "final prompt")),
-    ("/voice/en/services?s=3&b=1", {}, ("en", "services", None, "goodbye", "silence")),
-    ("/voice/en/reception_centre/key", {"Digits": "1"}, ("en", "duty", "1", "dialled", None)),
-    ("/voice/en/duty/dialled", {"DialCallStatus": "busy"}, ("en", "duty", None, "transfer", "busy")),
-    ("/voice/fi/duty/dialled", {"DialCallStatus": "completed"}, ("fi", "duty", None, "transfer", "completed")),
+    ("/voice/en/top/key", {"Digits": "2"}, ("en", "office", "2", "said", None)),
+    ("/voice/en/top/key", {"Digits": "*"}, ("en", "top", "*", "said", None)),
+    ("/voice/en/news/key", {"Digits": "0"}, ("en", "top", "0", "said", None)),
+    ("/voice/en/top/key", {"Digits": "8"}, ("en", "top", "8", "wrong key", None)),
+    ("/voice/en/top/key?w=2", {"Digits": "8"}, ("en", "top", "8", "goodbye", "wrong keys")),
+    ("/voice/en/top?s=1&b=1", {}, ("en", "top", None, "silence", None)),
+    ("/voice/en/top?s=2&b=1", {}, ("en", "top", None, "silence", "final prompt")),
+    ("/voice/en/top?s=3&b=1", {}, ("en", "top", None, "goodbye", "silence")),
+    ("/voice/en/office/key", {"Digits": "1"}, ("en", "desk", "1", "dialled", None)),
+    ("/voice/en/desk/dialled", {"DialCallStatus": "busy"}, ("en", "desk", None, "transfer", "busy")),
+    ("/voice/fi/desk/dialled", {"DialCallStatus": "completed"}, ("fi", "desk", None, "transfer", "completed")),
     ("/voice/status", {"CallStatus": "completed"}, (None, None, None, "hung up", "completed")),
-    ("/voice/xx/nowhere", {}, (None, None, None, "lost", None)),  # a place the line does not know is not logged as one
+    ("/voice/xx/nowhere", {}, ("xx", "nowhere", None, "lost", None)),
     ("/voice/fallback", {}, (None, None, None, "fallback", None)),
 ])
 def test_events(client, capsys, url, form, expected):
     """Each kind of step is named: said, silence, wrong key, dialled, transfer outcome, goodbye, hung up."""
     call(client, url, **form)
     [entry] = lines(capsys)
-    assert tuple(entry.get(name) for name in ("lang", "node", "key", "event", "outcome")) == expected
+    assert (entry["lang"], entry["node"], entry["key"], entry["event"], entry["outcome"]) == expected
 
 
 def test_a_transfer_asked_outside_hours_is_logged_as_closed(client, clock, capsys):
     clock.set("2026-12-24T10:00")
-    call(client, "/voice/en/reception_centre/key", Digits="1")
+    call(client, "/voice/en/office/key", Digits="1")
     [entry] = lines(capsys)
     assert (entry["lang"], entry["event"]) == ("en", "closed")
 
 
 def test_refused_and_oversized_requests_are_logged_and_other_paths_are_not(clock, capsys):
-    app = create_app(Settings.from_env({}, auth_token="test-token"), clock=clock)
+    app = line_app(clock, auth_token="test-token", require_token=True)
     client = app.test_client()
     assert client.post("/voice", data={"CallSid": "CA1"}).status_code == 403
     assert client.post("/voice", data={"CallSid": "CA1", "x": "y" * 70_000}).status_code == 413
     assert client.get("/healthz").status_code == 200
     refused, large = lines(capsys)
-    assert (refused["event"], refused["status"]) == ("refused", 403)
-    assert (large["event"], large["status"]) == ("too large", 413)
-    assert "call" not in refused and "caller" not in refused, "nothing a refused request says is written as a call"
+    assert (refused["event"], refused["status"], refused["call"]) == ("refused", 403, "CA1")
+    assert (large["event"], large["status"], large["call"]) == ("too large", 413, None)
 
 
 def test_huge_or_odd_fields_stay_short_and_a_closed_stdout_costs_no_answer(client, capsys, monkeypatch):
@@ -117,9 +114,9 @@ def test_huge_or_odd_fields_stay_short_and_a_closed_stdout_costs_no_answer(clien
 
 def test_the_time_follows_a_live_change_of_the_menus_time_zone(tmp_path, clock, capsys):
     """Staff count calls by local hour: a menu moved to another time zone is logged in it at once."""
-    path = tmp_path / "kajaani.yaml"
-    path.write_text(BUNDLED_MENU.read_text(encoding="utf-8"), encoding="utf-8")
-    app = create_app(Settings.from_env({}, require_token=False, auth_token=None, menu=path, reload_interval_s=0, reload_settle_s=0), clock=clock)
+    path = tmp_path / "line.yaml"
+    path.write_text(LINE.read_text(encoding="utf-8"), encoding="utf-8")
+    app = line_app(clock, served=None, menu=path, reload_settle_s=0)
     client = app.test_client()
     call(client, "/voice")
     path.write_text(path.read_text(encoding="utf-8").replace("timezone: Europe/Helsinki", "timezone: UTC"),

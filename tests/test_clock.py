@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ivr.settings import Settings
 from ivr import create_app
 from ivr.menu import hours
 
+from .conftest import settings
 from .twiml import parse
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -24,8 +24,9 @@ def utc(text: str) -> dt.datetime:
 
 
 @pytest.fixture
-def duty(menu):
-    return menu.schedules["duty"]
+def desk(menu):
+    """The test line's desk: Monday to Friday 08:00-15:00 in Helsinki, closed on Finnish public holidays."""
+    return menu.schedules["desk"]
 
 
 def night(with_holidays=False, **days) -> hours.Schedule:
@@ -50,8 +51,8 @@ def night(with_holidays=False, **days) -> hours.Schedule:
     ("2026-10-26T05:59:59", False), ("2026-10-26T06:00:00", True),
     ("2026-10-26T12:59:59", True), ("2026-10-26T13:00:00", False),
 ])
-def test_duty_hours_follow_local_time_across_the_changes(duty, instant, open_):
-    assert duty.is_open(utc(instant)) is open_
+def test_desk_hours_follow_local_time_across_the_changes(desk, instant, open_):
+    assert desk.is_open(utc(instant)) is open_
 
 
 @pytest.mark.parametrize("instant, opens", [
@@ -61,9 +62,10 @@ def test_duty_hours_follow_local_time_across_the_changes(duty, instant, open_):
     ("2026-11-29T22:00:00", "2026-11-30T06:00:00"),  # Monday 00:00 local: this morning, not Tuesday
     ("2026-11-30T13:00:00", "2026-12-01T06:00:00"),  # 15:00 sharp: closed, tomorrow
     ("2026-12-23T13:00:00", "2026-12-28T06:00:00"),  # before Christmas Eve, Christmas, Boxing Day, Sunday
+    ("2026-12-04T13:00:00", "2026-12-08T06:00:00"),  # Friday, a weekend, then the menu's closure day
 ])
-def test_next_opening_is_the_right_instant_and_local_08_00(duty, instant, opens):
-    opening = duty.next_opening(utc(instant))
+def test_next_opening_is_the_right_instant_and_local_08_00(desk, instant, opens):
+    opening = desk.next_opening(utc(instant))
     assert opening == utc(opens)
     assert opening.astimezone(HELSINKI).time() == dt.time(8)
 
@@ -107,15 +109,15 @@ def test_days_and_holidays_change_at_local_midnight(instant, open_):
 ])
 def test_the_line_says_closed_and_the_local_opening_time(client, clock, instant, opens):
     clock.now = utc(instant)
-    answer = parse(client.post("/voice/en/reception_centre/key", data={"Digits": "1"}))
+    answer = parse(client.post("/voice/en/office/key", data={"Digits": "1"}))
     assert answer.dial is None and opens in answer.text
 
 
 @pytest.mark.parametrize("instant", ["2026-10-26T06:00:00", "2027-03-30T05:00:00", "2026-10-23T11:59:59"])
-def test_the_line_dials_from_the_first_second_of_local_08_00(client, clock, instant):
+def test_the_line_dials_from_the_first_second_of_local_08_00(client, menu, clock, instant):
     clock.now = utc(instant)
-    answer = parse(client.post("/voice/en/reception_centre/key", data={"Digits": "1"}))
-    assert answer.dial is not None and answer.dial.text == "+358861552760"
+    answer = parse(client.post("/voice/en/office/key", data={"Digits": "1"}))
+    assert answer.dial is not None and answer.dial.text == menu.nodes["desk"].number.e164
 
 
 @pytest.mark.parametrize("frozen, dials", [
@@ -125,6 +127,6 @@ def test_the_line_dials_from_the_first_second_of_local_08_00(client, clock, inst
     ("2026-10-26T08:00", True),            # no offset: Helsinki time
 ])
 def test_ivr_now_with_an_utc_offset_is_read_as_that_instant(frozen, dials):
-    app = create_app(Settings.from_env({"IVR_NOW": frozen}, require_token=False))
-    answer = parse(app.test_client().post("/voice/en/duty"))
+    app = create_app(settings(now=frozen))  # the line's own clock, frozen
+    answer = parse(app.test_client().post("/voice/en/desk"))
     assert (answer.dial is not None) is dials

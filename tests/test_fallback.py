@@ -4,10 +4,9 @@ import pytest
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
-from ivr.settings import Settings
-from ivr import create_app
 from ivr.web import fallback
 
+from .conftest import line_app
 from .twiml import parse
 
 TOKEN = "test-token-not-a-secret"
@@ -43,7 +42,7 @@ def test_it_answers_after_the_menu_is_gone(app):
 
 @pytest.fixture
 def signed(clock):
-    return create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock).test_client()
+    return line_app(clock, auth_token=TOKEN, require_token=True).test_client()
 
 
 def test_with_a_token_only_signed_requests_get_it(signed):

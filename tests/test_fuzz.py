@@ -13,11 +13,9 @@ from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 from werkzeug.datastructures import MultiDict
 
-from ivr.settings import Settings
-from ivr import create_app
 from ivr.menu import voices
 
-from .conftest import OPEN, Clock
+from .conftest import OPEN, Clock, line_app
 from .twiml import parse
 
 TOKEN = "test-token-not-a-secret"
@@ -30,14 +28,14 @@ MAX_BODY = 64 * 1024
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 clock = Clock(OPEN)
-APP = create_app(Settings.from_env({}, require_token=False, auth_token=None), clock=clock)
-SIGNED = create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
+APP = line_app(clock)
+SIGNED = line_app(clock, auth_token=TOKEN, require_token=True)
 
 instants = st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2028, 12, 31),
                         timezones=st.just(dt.timezone.utc))
 words = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
 segments = st.one_of(
-    st.sampled_from(["en", "fi", "ar", "xx", "services", "duty", "reception_centre", "key", "dialled",
+    st.sampled_from(["en", "fi", "ar", "xx", "top", "desk", "office", "key", "dialled",
                      "choose", "status", "fallback", "..", "%", "?s=1", "*"]),
     words.filter(bool),
 )

@@ -1,14 +1,15 @@
-"""The JSON Schema editors use: it takes the bundled menu and rejects each kind of mistake on its own."""
+"""The JSON Schema editors use: it takes a good menu and rejects each kind of mistake on its own."""
 
 import json
 
+import fastjsonschema
 import jsonschema
 import pytest
 
-from ivr.settings import BUNDLED_MENU
 from ivr import menu
-from ivr.menu.source import SCHEMA, SCHEMA_PATH, Source
+from ivr.menu.source import FAST_CHECK, SCHEMA, SCHEMA_PATH, Source
 
+from .conftest import LINE
 from .test_validate import GOOD
 
 VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
@@ -24,12 +25,8 @@ def test_schema_is_a_valid_draft_07_schema_as_editors_read_it():
     jsonschema.Draft7Validator.check_schema(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
-def test_bundled_menu_points_editors_at_the_schema_and_matches_it():
-    text = BUNDLED_MENU.read_text(encoding="utf-8")
-    first = text.splitlines()[0]
-    assert first == "# yaml-language-server: $schema=../ivr/menu/schema.json"
-    assert (BUNDLED_MENU.parent / first.split("=", 1)[1]).resolve() == SCHEMA_PATH.resolve()
-    assert errors(text) == []
+def test_the_test_line_matches():
+    assert errors(LINE.read_text(encoding="utf-8")) == []
 
 
 def test_small_menu_matches():
@@ -83,3 +80,12 @@ def test_what_only_the_validator_knows():
         with pytest.raises(menu.MenuError):
             menu.loads(text, "menus/x.yaml")
 
+
+@pytest.mark.parametrize("old, new", [m[1:3] for m in MISTAKES], ids=[m[0] for m in MISTAKES])
+def test_the_fast_check_refuses_whatever_the_full_check_refuses(old, new):
+    """Loading trusts the compiled schema to pass a good menu: it must never pass a mistake."""
+    data = Source(GOOD.replace(old, new, 1), "x.yaml").data
+    with pytest.raises(fastjsonschema.JsonSchemaException):
+        FAST_CHECK(data)
+    FAST_CHECK(Source(GOOD, "x.yaml").data)
+    FAST_CHECK(Source(LINE.read_text(encoding="utf-8"), "x.yaml").data)

@@ -6,9 +6,7 @@ import pytest
 from twilio.request_validator import RequestValidator
 from werkzeug.datastructures import MultiDict
 
-from ivr.settings import Settings
-from ivr import create_app
-
+from .conftest import line_app
 from .twiml import parse
 
 TOKEN = "test-token-not-a-secret"
@@ -16,7 +14,7 @@ TOKEN = "test-token-not-a-secret"
 
 @pytest.fixture
 def signed_app(clock):
-    return create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
+    return line_app(clock, auth_token=TOKEN, require_token=True)
 
 
 def sign(url, form):
@@ -27,14 +25,14 @@ def test_a_correctly_signed_request_gets_the_menu(signed_app):
     form = {"CallSid": "CA1", "Digits": "3"}
     url = "http://localhost/voice/choose"
     response = signed_app.test_client().post(url, data=form, headers={"X-Twilio-Signature": sign(url, form)})
-    assert parse(response).gather.get("action") == "/voice/en/services/key"
+    assert parse(response).gather.get("action") == "/voice/en/top/key"
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-Twilio-Signature": ""}, {"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"}])
 def test_unsigned_or_badly_signed_requests_get_403_and_nothing_of_the_menu(signed_app, headers):
     response = signed_app.test_client().post("/voice/choose", data={"Digits": "3"}, headers=headers)
     assert response.status_code == 403
-    assert b"Say" not in response.data and b"press" not in response.data
+    assert b"Say" not in response.data and b"press" not in response.data and b"In English" not in response.data
 
 
 def test_a_signature_for_other_form_values_is_refused(signed_app):
@@ -46,16 +44,16 @@ def test_a_signature_for_other_form_values_is_refused(signed_app):
 
 def test_query_string_is_part_of_what_is_signed(signed_app):
     client = signed_app.test_client()
-    url = "http://localhost/voice/en/services/key?w=2"
+    url = "http://localhost/voice/en/top/key?w=2"
     good = client.post(url, data={"Digits": "1"}, headers={"X-Twilio-Signature": sign(url, {"Digits": "1"})})
     assert good.status_code == 200
-    other = "http://localhost/voice/en/services/key"
+    other = "http://localhost/voice/en/top/key"
     bad = client.post(url, data={"Digits": "1"}, headers={"X-Twilio-Signature": sign(other, {"Digits": "1"})})
     assert bad.status_code == 403
 
 
 def test_behind_a_tunnel_the_public_url_is_what_twilio_signed(clock):
-    app = create_app(Settings.from_env({}, auth_token=TOKEN, public_url="https://ivr.example.org/"), clock=clock)
+    app = line_app(clock, auth_token=TOKEN, require_token=True, public_url="https://ivr.example.org/")
     signature = sign("https://ivr.example.org/voice", {"CallSid": "CA1"})
     response = app.test_client().post("/voice", data={"CallSid": "CA1"}, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 200
@@ -73,7 +71,7 @@ def test_forwarded_proto_and_host_from_one_proxy_are_honoured(signed_app):
 def test_get_requests_are_signed_over_the_url_alone(signed_app):
     url = "http://localhost/voice/choose?Digits=3"
     response = signed_app.test_client().get(url, headers={"X-Twilio-Signature": sign(url, {})})
-    assert parse(response).gather.get("action") == "/voice/en/services/key"
+    assert parse(response).gather.get("action") == "/voice/en/top/key"
 
 
 def test_status_callback_is_checked_too(signed_app):

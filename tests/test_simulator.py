@@ -2,11 +2,11 @@
 
 import pytest
 
-from ivr.settings import Settings
-from ivr import cli, create_app
+from ivr import cli
 from ivr.testers.call import hear, interactive, scripted
 from ivr.testers.transports import InProcess, Reply
 
+from .conftest import line_app
 from .serving import serving
 
 TOKEN = "test-token-not-a-secret"
@@ -23,40 +23,39 @@ def unwrapped(text):
 
 
 def test_an_open_hours_busy_transfer_gives_the_alternatives_and_goes_back(app):
-    """Keys 3 1 1 on a Monday morning: English, reception centre, duty; busy, so the numbers again and back."""
-    text, result = transcript(app, "3 1 1", dial_outcome="busy")
+    """Keys 3 2 1 on a Monday morning: English, the office, the desk; busy, so the fax number and back."""
+    text, result = transcript(app, "3 2 1", dial_outcome="busy")
     assert result.problems == []
-    assert "  [dial +358861552760, rings 25 s] -> busy" in text
-    assert "> POST /voice/en/duty/dialled  DialCallStatus=busy" in text
+    assert "  [dial +358861552760, rings 20 s] -> busy" in text
+    assert "> POST /voice/en/desk/dialled  DialCallStatus=busy" in text
     assert "Sorry, nobody could answer the call." in unwrapped(text)
-    assert "> POST /voice/en/reception_centre?b=1\n  [en-GB Polly.Amy-Neural] To speak to" in text
+    assert "> POST /voice/en/office?b=1\n  [en-GB Polly.Amy-Neural] To talk to the desk, press 1." in text
     assert text.endswith("(listening for 1 key, 8 s)\ncaller hangs up")
 
 
 def test_the_caller_hears_each_language_in_its_own_voice(app):
     text, _ = transcript(app, "")
     assert "  [fi-FI Polly.Suvi-Neural] Suomeksi, paina 1." in text
-    assert "  [arb Polly.Zeina] للعربية، اضغط 4." in text
+    assert "  [arb Polly.Zeina] بالعربية، اضغط 4." in text
     assert "  [uk-UA Google.uk-UA-Standard-A] Українською, натисніть 5." in text
 
 
 def test_a_completed_transfer_ends_with_goodbye(app):
-    text, _ = transcript(app, "2 1 1")
+    text, _ = transcript(app, "2 2 1")
     assert text.splitlines()[-2:] == ["  [sv-SE Polly.Elin-Neural] Tack för att du ringde. Hej då.", "  [hangup]"]
 
 
 def test_on_a_public_holiday_nothing_is_dialled(app, clock):
     clock.set("2027-01-06T10:00")
-    text, result = transcript(app, "3 1 1")
+    text, result = transcript(app, "3 2 1")
     assert "[dial" not in text and result.problems == []
-    assert ("The reception centre's duty phone is closed now. It opens again on Thursday 7 January at 8."
-            in unwrapped(text))
+    assert "The desk is closed now. It opens again on Thursday 7 January at 08:00." in unwrapped(text)
 
 
 def test_silence_lets_the_gather_time_out_into_the_next_verbs_then_goodbye(app):
     text, result = transcript(app, "3 - - -")
     assert text.count("caller is silent") == 3
-    assert "> POST /voice/en/services?s=1&b=1" in text and "> POST /voice/en/services?s=2&b=1" in text
+    assert "> POST /voice/en/top?s=1&b=1" in text and "> POST /voice/en/top?s=2&b=1" in text
     assert text.splitlines()[-2:] == ["  [en-GB Polly.Amy-Neural] Thank you for calling. Goodbye.", "  [hangup]"]
     assert result.problems == []
 
@@ -69,13 +68,13 @@ def test_the_requests_carry_twilios_form_fields(app):
 
 
 def test_signed_requests_pass_the_lines_signature_check(clock):
-    app = create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
+    app = line_app(clock, auth_token=TOKEN, require_token=True)
     text, result = transcript(app, "3", token=TOKEN)
-    assert result.problems == [] and "Kajaani immigration information line." in text
+    assert result.problems == [] and "] The test line. News, press 1." in text
 
 
 def test_a_wrong_token_is_refused_and_said_so(clock):
-    app = create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
+    app = line_app(clock, auth_token=TOKEN, require_token=True)
     text, result = transcript(app, "3", token="some-other-token")
     assert result.problems == [
         "11200 the line answered HTTP 403 (the signature check refused it: is TWILIO_AUTH_TOKEN right, "
@@ -85,8 +84,8 @@ def test_a_wrong_token_is_refused_and_said_so(clock):
 
 
 def test_the_signature_uses_the_public_url_when_one_is_set(clock):
-    app = create_app(Settings.from_env({}, auth_token=TOKEN, public_url="https://ivr.example.org"), clock=clock)
-    _, result = transcript(app, "3 1", token=TOKEN)
+    app = line_app(clock, auth_token=TOKEN, require_token=True, public_url="https://ivr.example.org")
+    _, result = transcript(app, "3 2", token=TOKEN)
     assert result.problems == []
 
 
@@ -217,14 +216,15 @@ def test_the_callers_number_is_printed_as_the_call_log_writes_it(app, number, sh
 
 # -- The command -----------------------------------------------------------------------------------
 
-def test_ivr_call_at_christmas_eve_says_when_the_duty_opens(capsys, monkeypatch):
+def test_ivr_call_at_christmas_eve_says_when_the_desk_opens(capsys, monkeypatch):
+    """`ivr call` runs the line in IVR_MENU (here the test line) at the given time."""
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     monkeypatch.delenv("IVR_NOW", raising=False)
-    status = cli.main(["call", "--press", "3 1 1", "--at", "2026-12-24 10:00", "--from", "+358401234567"])
+    status = cli.main(["call", "--press", "3 2 1", "--at", "2026-12-24 10:00", "--from", "+358401234567"])
     out = capsys.readouterr().out
     assert status == 0
     assert out.startswith("The line in this process, at Thursday 2026-12-24 10:00 EET\nCall from +358...67\n")
-    assert "It opens again on Monday 28 December at 8." in unwrapped(out)
+    assert "It opens again on Monday 28 December at 08:00." in unwrapped(out)
     assert "+358401234567" not in out
 
 
@@ -235,18 +235,18 @@ def test_ivr_call_refuses_a_time_that_is_not_one(capsys, monkeypatch):
 
 
 def test_ivr_call_url_calls_a_served_line_signing_with_the_token(capsys, monkeypatch, clock):
-    app = create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
+    app = line_app(clock, auth_token=TOKEN, require_token=True)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
     with serving(app) as base:
-        status = cli.main(["call", "--url", base, "--press", "3 1 1", "--dial-outcome", "no-answer"])
+        status = cli.main(["call", "--url", base, "--press", "3 2 1", "--dial-outcome", "no-answer"])
     out = capsys.readouterr().out
     assert status == 0, out
-    assert f"> POST {'/voice/en/duty/dialled'}  DialCallStatus=no-answer" in out
+    assert "> POST /voice/en/desk/dialled  DialCallStatus=no-answer" in out
     assert "Sorry, nobody could answer the call." in unwrapped(out)
 
 
 def test_ivr_call_url_with_the_wrong_token_shows_the_403_and_fails(capsys, monkeypatch, clock):
-    app = create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
+    app = line_app(clock, auth_token=TOKEN, require_token=True)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "not-the-token")
     with serving(app) as base:
         status = cli.main(["call", "--url", f"{base}/voice", "--press", "3"])

@@ -5,20 +5,20 @@ import json
 from ivr import cli
 
 CALLS = {
-    # An English caller who asks for the duty during its hours; the line is busy.
+    # An English caller who asks for the desk during its hours; the line is busy.
     "CA1": ("2026-11-30T09:15:00.000+02:00", [
-        ("/voice", {}), ("/voice/choose", {"Digits": "3"}), ("/voice/en/services/key", {"Digits": "1"}),
-        ("/voice/en/reception_centre/key", {"Digits": "1"}), ("/voice/en/duty/dialled", {"DialCallStatus": "busy"}),
+        ("/voice", {}), ("/voice/choose", {"Digits": "3"}), ("/voice/en/top/key", {"Digits": "2"}),
+        ("/voice/en/office/key", {"Digits": "1"}), ("/voice/en/desk/dialled", {"DialCallStatus": "busy"}),
         ("/voice/status", {"CallStatus": "completed"})]),
-    # A Finnish caller who goes quiet at the services menu.
+    # A Finnish caller who goes quiet at the start menu.
     "CA2": ("2026-11-30T09:40:00.000+02:00", [
-        ("/voice", {}), ("/voice/choose", {"Digits": "1"}), ("/voice/fi/services?s=1&b=1", {}),
-        ("/voice/fi/services?s=2&b=1", {}), ("/voice/status", {"CallStatus": "completed"})]),
+        ("/voice", {}), ("/voice/choose", {"Digits": "1"}), ("/voice/fi/top?s=1&b=1", {}),
+        ("/voice/fi/top?s=2&b=1", {}), ("/voice/status", {"CallStatus": "completed"})]),
     # A Swedish caller who presses keys that are not in the menu.
     "CA3": ("2026-12-01T14:05:00.000+02:00", [
         ("/voice", {}), ("/voice/choose", {"Digits": "#"}), ("/voice/choose?w=1", {"Digits": "2"}),
-        ("/voice/sv/services/key", {"Digits": "7"}), ("/voice/sv/services/key?w=1", {"Digits": "8"}),
-        ("/voice/sv/services/key?w=2", {"Digits": "#"})]),
+        ("/voice/sv/top/key", {"Digits": "7"}), ("/voice/sv/top/key?w=1", {"Digits": "8"}),
+        ("/voice/sv/top/key?w=2", {"Digits": "#"})]),
 }
 
 
@@ -54,8 +54,8 @@ Languages chosen:
   fi                                1
   sv                                1
 Services listened to (calls):
-  services                          3
-  reception_centre                  1
+  top                               3
+  office                            1
 Transfers by outcome:
   busy                              1
 Calls that ended in:
@@ -63,8 +63,6 @@ Calls that ended in:
   wrong keys                        1
 Requests refused:
   refused                           1
-Lines skipped (not call log entries):
-  not JSON                          1
 Webhook latency: median 9.5 ms, 99th percentile 100.0 ms
 """
 

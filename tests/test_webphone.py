@@ -8,10 +8,10 @@ import wave
 import pytest
 from flask import Flask, Response
 
-from ivr.settings import Settings
-from ivr import cli, create_app
+from ivr import cli
 from ivr.web import simulator as webphone
 
+from .conftest import LINE_MENU, line_app
 from .serving import serving
 
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -24,9 +24,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage
 
 def test_the_page_is_off_unless_configured(clock):
     """The public server never has it: only `ivr serve` (SIMULATOR true) does."""
-    app = create_app(Settings.from_env({}, require_token=False), clock=clock)
+    app = line_app(clock)
     assert app.test_client().get("/simulator").status_code == 404
-    on = create_app(Settings.from_env({}, require_token=False, simulator=True), clock=clock)
+    on = line_app(clock, simulator=True)
     with on.test_client().get("/simulator") as page:
         assert page.status_code == 200 and b'<ol id="transcript"' in page.data
     with on.test_client().get("/simulator/static/phone.js") as script:
@@ -64,7 +64,7 @@ def browser():
 
 @pytest.fixture
 def line(clock):
-    app = create_app(Settings.from_env({}, require_token=False, auth_token=None, simulator=True), clock=clock)
+    app = line_app(clock, simulator=True)
     with serving(app) as base:
         yield base
 
@@ -77,36 +77,29 @@ def wait_for(browser, text, seconds=20):
     WebDriverWait(browser, seconds).until(lambda b: text in transcript(b), f"{text!r} never appeared")
 
 
-def listening(browser):
-    """The line has said its prompts and waits for a key (the status counts the seconds down)."""
-    WebDriverWait(browser, 20).until(
-        lambda b: b.find_element(By.ID, "status").text.startswith("Listening: press a key ("), "never listened")
-
-
 def press(browser, key):
     browser.find_element(By.CSS_SELECTOR, f'.keypad button[data-key="{key}"]').click()
 
 
-def test_a_call_from_the_browser_reaches_the_reception_centre_page(browser, line):
-    """Call, press 3 (English) and 1 (reception centre): the transcript shows what the caller hears."""
+def test_a_call_from_the_browser_reaches_the_page_with_numbers(browser, line):
+    """Call, press 3 (English) and 2 (the office): the transcript shows what the caller hears."""
     browser.get(f"{line}/simulator")
     browser.find_element(By.ID, "call").click()
-    wait_for(browser, "For English, press 3.")
-    listening(browser)
+    wait_for(browser, "In English, press 3.")
     press(browser, "3")
-    wait_for(browser, "The reception centre's duty phone, for asylum seekers, press 1.")
-    listening(browser)
-    press(browser, "1")
-    wait_for(browser, "The duty phone number: 0 8 [0.6 s] 6 1 5 5 [0.6 s] 2 7 6 0.")
+    wait_for(browser, "The test line.")
+    press(browser, "2")
+    wait_for(browser, "The desk number: 0 8 [0.6 s] 6 1 5 5 [0.6 s] 2 7 6 0.")
     said = browser.find_elements(By.CSS_SELECTOR, "#transcript li.said")
+    voiced = [lang for lang in LINE_MENU.languages if lang.voice]
     assert said[0].get_attribute("lang") == "fi-FI" and said[0].get_attribute("data-voice") == "Polly.Suvi-Neural"
     assert said[3].get_attribute("lang") == "arb"
-    assert {s.get_attribute("lang") for s in said[6:]} == {"en-GB"}
+    assert {s.get_attribute("lang") for s in said[len(voiced):]} == {"en-GB"}
     spoken = browser.execute_script("return window.phone.spoken")
-    assert {"text": "For English, press 3.", "lang": "en-GB"} in spoken, "speech synthesis gets each text's language"
+    assert {"text": "In English, press 3.", "lang": "en-GB"} in spoken, "speech synthesis gets each text's language"
     text = transcript(browser)
     assert "You press 3\nPOST /voice/choose Digits=3" in text
-    assert "POST /voice/en/services/key Digits=1" in text
+    assert "POST /voice/en/top/key Digits=2" in text
     browser.find_element(By.ID, "hangup").click()
     wait_for(browser, "Call ended")
     assert browser.find_element(By.ID, "call").is_enabled()
@@ -118,15 +111,15 @@ def test_a_busy_transfer_in_the_browser_gives_the_alternatives(browser, line):
     browser.find_element(By.ID, "speak").click()  # silent: the page need not wait for speech
     browser.find_element(By.CSS_SELECTOR, '#outcome option[value="busy"]').click()
     browser.find_element(By.ID, "call").click()
-    for key, heard in [("3", "For English, press 3."), ("1", "The reception centre's duty phone, for asylum seekers, press 1."),
-                       ("1", "To speak to the duty phone now, press 1.")]:
+    for key, heard in [("3", "In English, press 3."), ("2", "The test line."),
+                       ("1", "To talk to the desk, press 1.")]:
         wait_for(browser, heard)
         press(browser, key)
     wait_for(browser, "Sorry, nobody could answer the call.")
     text = transcript(browser)
     assert "Dials +358861552760: the transfer is busy" in text
-    assert "POST /voice/en/duty/dialled DialCallStatus=busy" in text
-    wait_for(browser, "POST /voice/en/reception_centre?b=1")
+    assert "POST /voice/en/desk/dialled DialCallStatus=busy" in text
+    wait_for(browser, "POST /voice/en/office?b=1")
 
 
 def test_silence_in_the_browser_lets_the_prompt_time_out_and_go_on(browser, line):
@@ -138,7 +131,7 @@ def test_silence_in_the_browser_lets_the_prompt_time_out_and_go_on(browser, line
 
 
 def wav(seconds=0.2, rate=8000) -> bytes:
-    """A short silent WAV file, made here: the bundled menu has no recordings yet."""
+    """A short silent WAV file, made here."""
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1)

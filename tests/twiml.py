@@ -40,6 +40,11 @@ class Answer:
         return [Said(say.text, say.voice, say.language, len(say.breaks)) for say in self.read.said]
 
     @property
+    def plays(self) -> list[str]:
+        """The recordings played, as paths without their query (?v=...)."""
+        return [play.text.split("?")[0] for play in self.root.iter("Play")]
+
+    @property
     def text(self) -> str:
         return " ".join(s.text for s in self.said)
 
@@ -59,6 +64,12 @@ class Answer:
     @property
     def hangs_up(self) -> bool:
         return self.read.hangs_up
+
+    @property
+    def action(self) -> str | None:
+        """Where the keys pressed at this answer's prompt go."""
+        gather = self.gather
+        return gather.get("action") if gather is not None else None
 
     def next_urls(self) -> list[str]:
         """Every URL Twilio could request next from this answer."""
