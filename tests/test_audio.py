@@ -76,7 +76,7 @@ def test_dari_is_served_from_recordings_alone_through_the_webhooks(client, menu,
         for url in plays(answer):
             response = fetch(client, url)
             assert response.status_code == 200 and response.mimetype == "audio/wav", url
-    assert page.plays[:2] == ["/audio/fa/office.say.wav", "/audio/fa/office.contacts.0.wav"]
+    assert page.plays[:2] == ["/audio/fa/desk.label.wav", "/audio/fa/office.contacts.0.wav"], "action first"
     assert "/audio/fa/phrase.slow.wav" in page.plays
     assert transfer.plays == ["/audio/fa/desk.connecting.wav", "/audio/fa/phrase.emergency.wav"]
     assert transfer.dial.text == menu.nodes["desk"].number.e164
@@ -225,7 +225,7 @@ def test_the_audio_route_serves_nothing_outside_the_manifests(client, recordings
 @needs("espeak-ng", "sox")
 def test_synth_fills_missing_prompts_with_phone_format_wavs_and_keeps_human_ones(tmp_path, capsys):
     menu_file = tmp_path / "small.yaml"
-    menu_file.write_text(SMALL, encoding="utf-8")
+    menu_file.write_text(SMALL.replace("locale: fa_AF}", "locale: fa_AF, placeholders: allowed}"), encoding="utf-8")
     menu = menus.load(menu_file)
     folder = tmp_path / "audio" / "fa"
     human = audio.needed(menu, menu.language("fa"))["top.say"]
@@ -243,7 +243,10 @@ def test_synth_fills_missing_prompts_with_phone_format_wavs_and_keeps_human_ones
         with wave.open(str(recording.path)) as wav:
             assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (8000, 1, 2), recording.id
             assert wav.getnframes() > 800 or not recording.synthetic, f"{recording.id}: under 0.1 s of speech"
-    assert audio.Library(tmp_path / "audio").status(menu, menu.language("fa")).complete
+    assert audio.Library(tmp_path / "audio").status(menu, menu.language("fa")).machine_made
+    refused = menus.loads(SMALL, "small.yaml")  # the same recordings, placeholders not allowed
+    assert not audio.Library(tmp_path / "audio").status(refused, refused.language("fa")).complete, \
+        "machine-made recordings are played only where the menu allows them"
 
 
 @needs("espeak-ng")
@@ -254,9 +257,9 @@ def test_synth_says_when_espeak_has_no_voice_for_a_language(tmp_path, capsys):
     args = ["synth", "--lang", "so", "--menu", str(menu_file), "--audio", str(tmp_path / "audio")]
     assert cli.main(["audio", *args]) == 1
     so = menus.load(menu_file).language("so")
-    assert len(audio.needed(menus.load(menu_file), so)) == 12
+    count = len(audio.needed(menus.load(menu_file), so))
     assert capsys.readouterr().err.splitlines() == [
-        "espeak-ng has no voice for 'so': its 12 unrecorded prompt(s) stay missing until someone records them"]
+        f"espeak-ng has no voice for 'so': its {count} unrecorded prompt(s) stay missing until someone records them"]
     assert not (tmp_path / "audio" / "so").exists()
 
 
@@ -286,8 +289,10 @@ def test_key_8_is_reserved_on_a_page():
 def test_key_8_plays_slowed_copies_in_a_recorded_language(client, dari):
     slow = post(client, "/voice/fa/office/key", Digits="8")
     urls = plays(slow)
-    assert urls[0].startswith("/audio/fa/office.say.wav?") and urls[0].endswith("&slow=1")
-    normal, slowed = fetch(client, urls[0].replace("&slow=1", "")), fetch(client, urls[0])
+    assert urls[0].startswith("/audio/fa/desk.label.wav?") and "slow=1" not in urls[0], "the option at its pace"
+    said = next(url for url in urls if url.startswith("/audio/fa/office.contacts.0.wav?"))
+    assert said.endswith("&slow=1"), "the numbers slowly"
+    normal, slowed = fetch(client, said.replace("&slow=1", "")), fetch(client, said)
     assert slowed.status_code == 200 and slowed.mimetype == "audio/wav"
     assert slowed.headers["ETag"] != normal.headers["ETag"]
     assert len(slowed.data) > len(normal.data) * 1.2, "the slowed copy lasts longer"
@@ -322,7 +327,7 @@ def test_validate_fails_on_a_broken_recording_and_warns_about_missing_ones(tmp_p
     menu_file.write_text(SMALL, encoding="utf-8")
     menu = menus.load(menu_file)
     monkeypatch.setenv("IVR_AUDIO", str(tmp_path / "audio"))
-    assert cli.main(["validate", str(menu_file)]) == 0
+    assert cli.main(["validate", "--verbose", str(menu_file)]) == 0
     assert "warning: 'fa' has no recording of top.say: the language is not offered until they are" in \
         capsys.readouterr().out
     record(tmp_path / "audio" / "fa", audio.needed(menu, menu.language("fa"))["top.say"], rate=22050)
@@ -330,15 +335,15 @@ def test_validate_fails_on_a_broken_recording_and_warns_about_missing_ones(tmp_p
     out = capsys.readouterr().out.splitlines()
     assert f"{menu.source}:6:1: audio/fa/top.say.wav is 16-bit PCM, 22050 Hz, 1 channel(s): a phone line needs " \
            "8000 Hz mono WAV (16-bit PCM or mu-law)" in out
-    assert out[-1] == f"{menu.source}: recordings in audio/ are broken: fix them before this menu goes live"
+    assert out[-1] == f"{menu.source}: cannot go live: 1 problem with the recordings in audio/"
 
 
-def test_the_call_script_leaves_out_languages_that_play_recordings(capsys, monkeypatch):
-    """`ivr script` prints what voices say; a recorded-only language points to `ivr audio status`."""
+def test_the_call_script_refuses_a_recorded_language_callers_are_not_offered(capsys, monkeypatch):
+    """A recorded-only language with prompts missing is not offered: `ivr script` points to `ivr audio status`."""
     monkeypatch.setenv("IVR_NOW", "2026-11-30T10:00")
     assert cli.main(["script", "--lang", "fa"]) == 1
-    assert capsys.readouterr().err == ("ivr script: 'fa' has no voice, so nothing is said: its recordings are "
-                                       "listed by `ivr audio status --lang fa`\n")
+    assert capsys.readouterr().err == ("ivr script: 'fa' is not offered to callers: it has no voice and its "
+                                       "recordings are not complete (see `ivr audio status --lang fa`)\n")
 
 
 def test_manifests_are_looked_at_once_per_interval_and_a_change_is_heard_after_it(tmp_path, clock,

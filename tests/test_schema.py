@@ -2,12 +2,11 @@
 
 import json
 
-import fastjsonschema
 import jsonschema
 import pytest
 
 from ivr import menu
-from ivr.menu.source import FAST_CHECK, SCHEMA, SCHEMA_PATH, Source
+from ivr.menu.source import SCHEMA, SCHEMA_PATH, Source
 
 from .conftest import LINE
 from .test_validate import GOOD
@@ -80,12 +79,3 @@ def test_what_only_the_validator_knows():
         with pytest.raises(menu.MenuError):
             menu.loads(text, "menus/x.yaml")
 
-
-@pytest.mark.parametrize("old, new", [m[1:3] for m in MISTAKES], ids=[m[0] for m in MISTAKES])
-def test_the_fast_check_refuses_whatever_the_full_check_refuses(old, new):
-    """Loading trusts the compiled schema to pass a good menu: it must never pass a mistake."""
-    data = Source(GOOD.replace(old, new, 1), "x.yaml").data
-    with pytest.raises(fastjsonschema.JsonSchemaException):
-        FAST_CHECK(data)
-    FAST_CHECK(Source(GOOD, "x.yaml").data)
-    FAST_CHECK(Source(LINE.read_text(encoding="utf-8"), "x.yaml").data)
