@@ -56,7 +56,7 @@ def test_a_page_in_english(lines):
         "    *: this again, from the start",
         "    0: top",
         "    1: desk (transfer)",
-        "    8: this again, from the start",
+        "    8: the page again, slowly",
         "    9: the language menu",
     ]
 
@@ -97,7 +97,7 @@ def test_the_transfer_open_closed_and_unanswered(lines, client, clock, menu):
     assert desk[3].startswith('  when closed (as on 2026-11-30 15:00): "')
     assert desk[3].endswith('", then back to office (its options only)')
     assert quoted(desk[3]) == heard(client, "/voice/en/desk")
-    assert "It opens again on Tuesday 1 December at 08:00." in desk[3]
+    assert "It opens again on Tuesday 1 December at 8." in desk[3]
 
 
 def test_on_christmas_eve_the_script_shows_the_next_opening(lines):
@@ -105,7 +105,7 @@ def test_on_christmas_eve_the_script_shows_the_next_opening(lines):
     desk = block(lines("en", dt.datetime(2026, 12, 24, 10, 0, tzinfo=HELSINKI)), DESK)
     assert desk[1].startswith("  when open (as on 2026-12-28 08:00): ")
     assert desk[4].startswith('  when closed (as on 2026-12-24 10:00): "The desk is closed now. '
-                              "It opens again on Monday 28 December at 08:00.")
+                              "It opens again on Monday 28 December at 8.")
 
 
 def test_finnish_script_is_in_finnish(lines, menu):

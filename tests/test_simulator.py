@@ -23,14 +23,23 @@ def unwrapped(text):
 
 
 def test_an_open_hours_busy_transfer_gives_the_alternatives_and_goes_back(app):
-    """Keys 3 2 1 on a Monday morning: English, the office, the desk; busy, so the fax number and back."""
-    text, result = transcript(app, "3 2 1", dial_outcome="busy")
+    """Keys 3 2 1 on a Monday morning: English, the office, the desk; busy: the desk's number again and a key
+    that tries again; silence, and back to the office's options."""
+    text, result = transcript(app, "3 2 1 -", dial_outcome="busy")
     assert result.problems == []
     assert "  [dial +358861552760, rings 20 s] -> busy" in text
     assert "> POST /voice/en/desk/dialled  DialCallStatus=busy" in text
-    assert "Sorry, nobody could answer the call." in unwrapped(text)
+    heard = unwrapped(text.split("DialCallStatus=busy", 1)[1])
+    assert heard.index("Sorry, nobody could answer the call.") < heard.index("0 8 [0.6 s] 6 1 5 5 [0.6 s] 2 7 6 0") \
+        < heard.index("To try again, press 1.") < heard.index("2 7 6 2"), "the number, the retry, then the fax"
     assert "> POST /voice/en/office?b=1\n  [en-GB Polly.Amy-Neural] To talk to the desk, press 1." in text
     assert text.endswith("(listening for 1 key, 8 s)\ncaller hangs up")
+
+
+def test_after_a_busy_transfer_one_key_tries_again(app):
+    text, result = transcript(app, "3 2 1 1", dial_outcome="busy")
+    assert result.problems == []
+    assert text.count("  [dial +358861552760, rings 20 s] -> busy") == 2
 
 
 def test_the_caller_hears_each_language_in_its_own_voice(app):
@@ -49,7 +58,7 @@ def test_on_a_public_holiday_nothing_is_dialled(app, clock):
     clock.set("2027-01-06T10:00")
     text, result = transcript(app, "3 2 1")
     assert "[dial" not in text and result.problems == []
-    assert "The desk is closed now. It opens again on Thursday 7 January at 08:00." in unwrapped(text)
+    assert "The desk is closed now. It opens again on Thursday 7 January at 8." in unwrapped(text)
 
 
 def test_silence_lets_the_gather_time_out_into_the_next_verbs_then_goodbye(app):
@@ -70,7 +79,7 @@ def test_the_requests_carry_twilios_form_fields(app):
 def test_signed_requests_pass_the_lines_signature_check(clock):
     app = line_app(clock, auth_token=TOKEN, require_token=True)
     text, result = transcript(app, "3", token=TOKEN)
-    assert result.problems == [] and "] The test line. News, press 1." in text
+    assert result.problems == [] and "] The test line. [0.4 s] News, press 1." in text
 
 
 def test_a_wrong_token_is_refused_and_said_so(clock):
@@ -224,7 +233,7 @@ def test_ivr_call_at_christmas_eve_says_when_the_desk_opens(capsys, monkeypatch)
     out = capsys.readouterr().out
     assert status == 0
     assert out.startswith("The line in this process, at Thursday 2026-12-24 10:00 EET\nCall from +358...67\n")
-    assert "It opens again on Monday 28 December at 08:00." in unwrapped(out)
+    assert "It opens again on Monday 28 December at 8." in unwrapped(out)
     assert "+358401234567" not in out
 
 
