@@ -37,6 +37,7 @@ NO_KEY = N_("Please choose by pressing a key on your phone.")
 GOODBYE = N_("Thank you for calling. Goodbye.")
 NUMBER = N_("%(label)s: %(number)s.")
 NUMBER_AGAIN = N_("Again: %(number)s.")
+CALL_BACK = N_("The phone number: %(number)s.")  # a transfer with no contact of its own number
 OPEN_HOURS = N_("Open %(days)s, from %(start)s to %(end)s.")
 DAY_RANGE = N_("%(first)s to %(last)s")
 # The usual range as one phrase: many languages inflect both weekdays in it
@@ -139,6 +140,6 @@ ID = {
     HOLIDAYS_CLOSED: "holidays_closed", CONNECTING: "connecting", EMERGENCY: "emergency",
     CLOSED_NOW: "closed_now", OPENS_AT: "opens_at", NO_ANSWER: "no_answer",
     BACK_TO_MENU: "back_to_menu", LOST: "lost", WORKING_WEEK: "working_week", TRY_AGAIN: "try_again",
-    NAVIGATION: "navigation",
+    NAVIGATION: "navigation", CALL_BACK: "call_back",
 }
 ALL = tuple(ID) + STAFF  # every phrase, once: the catalogs must translate each

@@ -210,9 +210,12 @@ def no_answer(menu: Menu, lang: Language, node: Node, retry_key: str | None) -> 
     p = menu.phrases[lang.code]
     own = [i for i, item in enumerate(node.contacts) if item.number == node.number]
     rest = [i for i in range(len(node.contacts)) if i not in own]
+    number = digits(node.number)
+    dialled = prompt(f"{node.id}.number", _with_number(p(P.CALL_BACK, number="%(number)s"), number),
+                     _with_number(p(P.NUMBER_AGAIN, number="%(number)s"), number))
     return say(
         phrase(menu, lang, P.NO_ANSWER),
-        *(contact(menu, lang, node, i) for i in own),
+        *(contact(menu, lang, node, i) for i in own) if own else dialled,
         prompt(f"{node.id}.retry", p(P.TRY_AGAIN, key=retry_key)) if retry_key else None,
         Pause(SENTENCE_PAUSE_MS),
         hours_of(menu, lang, node.schedule),
