@@ -63,6 +63,8 @@ Calls that ended in:
   wrong keys                        1
 Requests refused:
   refused                           1
+Lines skipped (not call log entries):
+  not JSON                          1
 Webhook latency: median 9.5 ms, 99th percentile 100.0 ms
 """
 

@@ -141,7 +141,7 @@ def test_the_transfer_is_found_by_following_the_keys(tmp_path):
     # On top "More, press 3." is said instead of "The centre, press 2."; then the new menu up to its
     # option, the reaction and one more round trip.
     extra = (clock.text("More, press 3.", "en") - clock.text("The centre, press 2.", "en")
-             + clock.text("More. The centre, press 2.", "en") + 1 + 0.7)
+             + clock.text("More.", "en") + 0.4 + clock.text("The centre, press 2.", "en") + 1 + 0.7)
     for what in ("duty offered (centre, key 1)", "centre: first number starts (duty's)"):
         assert after[what].presser - before[what].presser == pytest.approx(extra)
 
