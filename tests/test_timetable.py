@@ -19,35 +19,35 @@ def hours_of(capsys, *args) -> list[str]:
 def test_christmas_in_finnish(capsys):
     assert hours_of(capsys, "--from", "2026-12-23", "--days", "6", "--lang", "fi") == [
         "desk: office (phone number), desk (transfer); 6 days from 2026-12-23, names in 'fi'",
-        "2026-12-23 ke open 08:00-15:00",
-        "2026-12-24 to closed: Jouluaatto (public holiday)",
-        "2026-12-25 pe closed: Joulupäivä (public holiday)",
-        "2026-12-26 la closed: Tapaninpäivä (public holiday), weekend",
-        "2026-12-27 su closed: weekend",
-        "2026-12-28 ma open 08:00-15:00",
+        "2026-12-23 ke auki 08:00-15:00",
+        "2026-12-24 to suljettu: Jouluaatto (juhlapyhä)",
+        "2026-12-25 pe suljettu: Joulupäivä (juhlapyhä)",
+        "2026-12-26 la suljettu: Tapaninpäivä (juhlapyhä) ja viikonloppu",
+        "2026-12-27 su suljettu: viikonloppu",
+        "2026-12-28 ma auki 08:00-15:00",
     ]
 
 
 def test_holiday_names_fall_back_to_english(capsys):
     """The holidays package has no Arabic names: English, rather than Finnish, for an Arabic translator."""
     assert hours_of(capsys, "--from", "2026-12-06", "--days", "1", "--lang", "ar")[1] == \
-        "2026-12-06 الأحد    closed: Independence Day (public holiday), weekend"
+        "2026-12-06 الأحد    مغلق: Independence Day (عطلة رسمية) وعطلة نهاية الأسبوع"
     assert hours_of(capsys, "--from", "2026-12-06", "--days", "1", "--lang", "sv")[1] == \
-        "2026-12-06 sön  closed: Självständighetsdagen (public holiday), weekend"
+        "2026-12-06 sön  stängt: Självständighetsdagen (helgdag) och veckoslut"
 
 
 def test_a_closure_from_the_menu(tmp_path, capsys):
     """The test line closes the desk on Monday 7 December; a closure staff add is there at once."""
     assert hours_of(capsys, "--from", "2026-12-07", "--days", "2")[1:] == [
-        "2026-12-07 Mon closed: closure (schedules.desk.closed)",
+        "2026-12-07 Mon closed: closure day (schedules.desk.closed)",
         "2026-12-08 Tue open 08:00-15:00",
     ]
     path = tmp_path / "line.yaml"
     path.write_text(LINE.read_text(encoding="utf-8").replace(
         "      - 2026-12-07\n", "      - 2026-12-07\n      - 2026-12-08\n"), encoding="utf-8")
     assert hours_of(capsys, "--menu", str(path), "--from", "2026-12-07", "--days", "3")[1:] == [
-        "2026-12-07 Mon closed: closure (schedules.desk.closed)",
-        "2026-12-08 Tue closed: closure (schedules.desk.closed)",
+        "2026-12-07 Mon closed: closure day (schedules.desk.closed)",
+        "2026-12-08 Tue closed: closure day (schedules.desk.closed)",
         "2026-12-09 Wed open 08:00-15:00",
     ]
 

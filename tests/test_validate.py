@@ -94,9 +94,8 @@ CASES = [
      "menus/x.yaml:28:18: YAML syntax: a ': ' inside a text: put the whole text in double quotes "
      "(the parser says: mapping values are not allowed here)"),
     ("indentation", "      en: Welcome.", "     en: Welcome.",
-     "menus/x.yaml:28:6: YAML syntax: this line does not line up with the lines above: indent keys of the "
-     "same level by the same number of spaces, and close every quote "
-     "(the parser says: expected <block end>, but found '<block mapping start>')"),
+     "menus/x.yaml:28:6: YAML syntax: wrong indentation: this line starts at column 6; start it at column 7, "
+     "as line 27 does (keys of the same level line up, indented with spaces)"),
     ("quote never closed", 'key: "2"', 'key: "2',
      'menus/x.yaml:12:10: YAML syntax: a quote (") opened here is not closed on this line: add the closing "'),
     ("bracket never closed", "- 2026-12-28", "[2026-12-28",
@@ -246,7 +245,7 @@ def test_validate_with_no_file_checks_the_menu_in_use(capsys):
     """No argument: IVR_MENU (here the test line, set for every test), else the bundled menu."""
     assert cli.main(["validate"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[-1].endswith("tests/fixtures/line.yaml: ok, 5 nodes in 8 languages")
+    assert "tests/fixtures/line.yaml: can go live: 5 nodes in 8 languages (" in out[-1]
     assert all(": warning: " in line for line in out[:-1])
 
 
@@ -257,10 +256,10 @@ def test_validate_exits_1_and_prints_each_problem(tmp_path, capsys, monkeypatch)
     (tmp_path / "menus" / "good.yaml").write_text(GOOD, encoding="utf-8")
     assert cli.main(["validate", "menus/good.yaml", "menus/x.yaml"]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "menus/good.yaml: ok, 3 nodes in 2 languages",
+        "menus/good.yaml: can go live: 3 nodes in 2 languages",
         "menus/x.yaml:30:12: key 1 leads to 'infoo', which is not a node: did you mean 'info'?",
         "menus/x.yaml:32:3: node 'info' cannot be reached: no menu has an option for it",
-        "menus/x.yaml: 2 problem(s): this menu cannot go live",
+        "menus/x.yaml: cannot go live: 2 problems",
     ]
 
 
