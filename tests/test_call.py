@@ -25,7 +25,9 @@ def test_language_menu_says_each_language_in_its_own_voice(client, menu):
     answer = post(client, "/voice")
     gather = answer.gather
     assert gather.get("numDigits") == "1" and gather.get("action") == "/voice/choose"
-    said = answer.said
+    greeting, said = answer.said[:2], answer.said[2:]
+    assert [(s.text, s.voice) for s in greeting] == [(menu.greeting[code], menu.language(code).voice)
+                                                     for code in ("fi", "en")], "the line names itself first"
     voiced = [lang for lang in menu.languages if lang.voice]
     assert [s.language for s in said] == [lang.tts_language for lang in voiced]
     for s, lang in zip(said, voiced):
