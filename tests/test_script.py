@@ -118,9 +118,10 @@ def test_finnish_script_is_in_finnish(lines, menu):
 def test_the_language_menu_in_every_voice(lines, menu):
     text = lines("en")
     voiced = [lang for lang in menu.languages if lang.voice]
-    assert text[3:4 + len(voiced)] == ["== The language menu (each language in its own voice) =="] + [
-        f"  says: {menu.phrases[lang.code](P.PRESS, label=lang.name, key=lang.key)}" for lang in voiced]
-    assert text[4] == "  says: Suomeksi, paina 1."
+    greeting = [f"  says: {menu.greeting[code]}" for code in menu.greeting]
+    assert text[3:4 + len(greeting) + len(voiced)] == ["== The language menu (each language in its own voice) =="] \
+        + greeting + [f"  says: {menu.phrases[lang.code](P.PRESS, label=lang.name, key=lang.key)}" for lang in voiced]
+    assert text[4 + len(greeting)] == "  says: Suomeksi, paina 1."
 
 
 def test_command_prints_every_language_or_one(capsys, monkeypatch, menu):
