@@ -4,7 +4,6 @@ Set IVR_SCREENSHOTS=/some/folder to keep a screenshot of each state the tests ch
 """
 
 import os
-import shutil
 
 import pytest
 
@@ -14,6 +13,7 @@ from ivr.audio import library as audio
 from ivr.settings import Settings
 
 from .conftest import OPEN, Clock
+from .browser import chromium
 from .serving import serving
 from .test_audio import SMALL, record
 
@@ -21,8 +21,6 @@ webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-background-networking", "--no-first-run"]
 DESKTOP, PHONE = (1280, 800), (390, 844)
 
 # English and Swedish have voices; Dari (fa) is played from recordings.
@@ -50,19 +48,7 @@ NO_SPEECH = 'Object.defineProperty(window, "speechSynthesis", { configurable: tr
 
 @pytest.fixture(scope="module")
 def browser():
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver):
-        message = "needs Debian's chromium and chromium-driver (.ci/run installs them)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in FLAGS:
-        options.add_argument(flag)
-    chrome = webdriver.Chrome(service=webdriver.ChromeService(executable_path=driver), options=options)
-    yield chrome
-    chrome.quit()
+    yield from chromium()
 
 
 @pytest.fixture(scope="module")

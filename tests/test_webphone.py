@@ -1,8 +1,6 @@
 """/simulator: the web phone, driven in real headless Chromium against the line served on 127.0.0.1."""
 
 import io
-import os
-import shutil
 import wave
 
 import pytest
@@ -12,14 +10,13 @@ from ivr import cli
 from ivr.web import simulator as webphone
 
 from .conftest import LINE_MENU, line_app
+from .browser import chromium
 from .serving import serving
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-background-networking", "--no-first-run"]
 
 
 def test_the_page_is_off_unless_configured(clock):
@@ -47,19 +44,7 @@ def test_ivr_serve_has_the_page_unless_told_not_to(monkeypatch, capsys, flags, s
 
 @pytest.fixture(scope="module")
 def browser():
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver):
-        message = "needs Debian's chromium and chromium-driver (.ci/run installs them)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in FLAGS:
-        options.add_argument(flag)
-    chrome = webdriver.Chrome(service=webdriver.ChromeService(executable_path=driver), options=options)
-    yield chrome
-    chrome.quit()
+    yield from chromium()
 
 
 @pytest.fixture
