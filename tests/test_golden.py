@@ -84,7 +84,7 @@ def test_a_scenario_with_a_misspelt_field_is_refused(tmp_path, capsys):
 def test_coverage_names_the_nodes_reached_and_those_never_reached(scratch, capsys):
     assert cli.main(["golden", "--dir", str(scratch), "--record", "--coverage"]) == 0
     out = capsys.readouterr().out
-    assert "Coverage: 3 of 80 menu places (node x language) reached by 1 call\n" in out
+    assert "Coverage: 3 of 90 menu places (node x language) reached by 1 call\n" in out
     assert "\nservices              .   .   x   .   .   .   .   .   .   .\n" in out
     assert "\nduty                  .   .   x   .   .   .   .   .   .   .\n" in out
     assert "\nNever reached:\n" in out

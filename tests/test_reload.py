@@ -17,7 +17,7 @@ from ivr import create_app, menu, phrases
 from ivr.menu import live
 from ivr.testers import twiml
 
-WELCOME = "Kajaani immigration information line."
+WELCOME = "Kajaani immigration line."
 # The services title's line in the file (the greeting says the same words, less indented).
 SAY = f"      en: {WELCOME}\n"
 
@@ -90,16 +90,16 @@ def test_a_good_change_goes_live_without_a_restart(line):
 def test_a_bad_change_is_refused_and_the_old_menu_still_served(line, caplog):
     """A dangling option would strand callers: the line keeps the last good menu and logs why."""
     good = line.health()["version"]["sha256"]
-    line.edit('"6": associations', '"6": asociations')
+    line.edit('"3": associations', '"3": asociations')
     with caplog.at_level(logging.ERROR, logger="ivr.menu.live"):
-        text, _ = line.post("/voice/en/services")
-    assert WELCOME in text and "Local and national associations, press 6." in text
+        text, _ = line.post("/voice/en/other_help")
+    assert "Local and national associations, press 3." in text
     health = line.health()["version"]
     assert health["sha256"] == good
     rows = line.path.read_text(encoding="utf-8").splitlines()
-    row, node = rows.index('      "6": asociations') + 1, rows.index("  associations:") + 1
+    row, node = rows.index('      "3": asociations') + 1, rows.index("  associations:") + 1
     problems = [
-        f"{menu.model.shown(line.path)}:{row}:12: key 6 leads to 'asociations', which is not a node: did you mean 'associations'?",
+        f"{menu.model.shown(line.path)}:{row}:12: key 3 leads to 'asociations', which is not a node: did you mean 'associations'?",
         f"{menu.model.shown(line.path)}:{node}:3: node 'associations' cannot be reached: no menu has an option for it",
     ]
     assert health["refused"]["problems"] == problems
@@ -107,18 +107,18 @@ def test_a_bad_change_is_refused_and_the_old_menu_still_served(line, caplog):
     assert logged == [f"menu change refused (version {health['refused']['sha256'][:12]}); "
                       f"version {good[:12]} stays live:", *problems]
     # A key pressed on the old menu still leads where callers were told.
-    assert "These can help" in line.said("/voice/en/services/key", Digits="6")
+    assert "These can help" in line.said("/voice/en/other_help/key", Digits="3")
 
 
 def test_a_call_in_progress_continues_across_a_change(line):
     """A call in a node that still exists carries on; one whose node vanished starts its language again."""
     text = line.path.read_text(encoding="utf-8")
-    line.write(text[:text.index("  associations:\n")].replace('      "6": associations\n', ""))
+    line.write(text[:text.index("  associations:\n")].replace('      "3": associations\n', ""))
     assert "Vastaanottokeskus on turvapaikanhakijoille" in line.said("/voice/fi/services/key", Digits="1")
     said, answer = line.post("/voice/fi/associations/key", Digits="1")
     assert said == phrases.load("fi")(phrases.LOST)
     assert answer.redirect.url == "/voice/fi/services"
-    assert "associations" not in line.said("/voice/fi/services")
+    assert "järjestöt" not in line.said("/voice/fi/other_help")
 
 
 BROKEN = [

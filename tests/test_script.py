@@ -52,27 +52,25 @@ def test_a_page_in_english(lines):
 
 def test_the_services_menu_keys_and_silence(lines, menu):
     services = block(lines("en"), "== services (menu) ==")
-    assert services[3:13] == [
+    options = ("Reception centre duty phone, press 1. / In a life-threatening emergency, call 1 1 2. / The city's "
+               "immigration services for refugees, press 2. / The Finnish Immigration Service, Migri, press 3. / "
+               "Other help and information, press 4. / Star repeats, 0 goes back, 9 changes the language.")
+    assert services[3:11] == [
         "    *: this again, from the start",
         "    0: the language menu",
         "    1: reception_centre",
         "    2: immigration_services",
         "    3: migri",
-        "    4: refugee_advice",
-        "    5: finland_info",
-        "    6: associations",
+        "    4: other_help",
         "    9: the language menu",
-        '    any other key: "That key is not in the menu. The reception centre\'s duty phone, for asylum seekers, '
-        "press 1. / The city's immigration services, for refugees living in Kajaani, press 2. / The Finnish "
-        "Immigration Service, Migri, press 3. / The Finnish Refugee Advice Centre, press 4. / Information about "
-        "Finland in many languages, press 5. / Local and national associations, press 6. / To hear this again, press star. "
-        'To go back, press 0. For another language, press 9."',
+        f'    any other key: "That key is not in the menu. {options}"',
     ]
-    assert services[13] == '  the 3rd wrong key in a row: "Thank you for calling. Goodbye.", then the call ends'
-    assert services[14] == "  no key for 6 s:"
-    assert services[15].startswith('    1st time: "Please choose by pressing a key on your phone. The reception')
-    assert services[15].endswith('", then back to services (its options only)')
-    assert services[16].endswith('press 9.", then no key again: "Thank you for calling. Goodbye.", and the call ends')
+    assert services[11] == '  the 3rd wrong key in a row: "Thank you for calling. Goodbye.", then the call ends'
+    assert services[12] == "  no key for 6 s:"
+    assert services[13] == (f'    1st time: "Please choose by pressing a key on your phone. {options}", '
+                            "then back to services (its options only)")
+    assert services[14].endswith('changes the language.", then no key again: "Thank you for calling. Goodbye.", '
+                                 "and the call ends")
 
 
 def test_the_transfer_open_closed_and_unanswered(lines):

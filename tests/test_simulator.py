@@ -29,7 +29,7 @@ def test_an_open_hours_busy_transfer_gives_the_alternatives_and_goes_back(app):
     assert "  [dial +358861552760, rings 25 s] -> busy" in text
     assert "> POST /voice/en/duty/dialled  DialCallStatus=busy" in text
     assert "Sorry, nobody could answer the call." in unwrapped(text)
-    assert "> POST /voice/en/reception_centre?b=1\n  [en-GB Polly.Amy-Neural] To speak to" in text
+    assert "> POST /voice/en/reception_centre?b=1\n  [en-GB Polly.Amy-Neural] To call the duty phone now" in text
     assert text.endswith("(listening for 1 key, 8 s)\ncaller hangs up")
 
 
@@ -71,7 +71,7 @@ def test_the_requests_carry_twilios_form_fields(app):
 def test_signed_requests_pass_the_lines_signature_check(clock):
     app = create_app(Settings.from_env({}, auth_token=TOKEN), clock=clock)
     text, result = transcript(app, "3", token=TOKEN)
-    assert result.problems == [] and "Kajaani immigration information line." in text
+    assert result.problems == [] and "Kajaani immigration line." in text
 
 
 def test_a_wrong_token_is_refused_and_said_so(clock):

@@ -94,7 +94,7 @@ def test_a_call_from_the_browser_reaches_the_reception_centre_page(browser, line
     wait_for(browser, "For English, press 3.")
     listening(browser)
     press(browser, "3")
-    wait_for(browser, "The reception centre's duty phone, for asylum seekers, press 1.")
+    wait_for(browser, "Reception centre duty phone, press 1.")
     listening(browser)
     press(browser, "1")
     wait_for(browser, "The duty phone number: 0 8 [0.6 s] 6 1 5 5 [0.6 s] 2 7 6 0.")
@@ -118,8 +118,8 @@ def test_a_busy_transfer_in_the_browser_gives_the_alternatives(browser, line):
     browser.find_element(By.ID, "speak").click()  # silent: the page need not wait for speech
     browser.find_element(By.CSS_SELECTOR, '#outcome option[value="busy"]').click()
     browser.find_element(By.ID, "call").click()
-    for key, heard in [("3", "For English, press 3."), ("1", "The reception centre's duty phone, for asylum seekers, press 1."),
-                       ("1", "To speak to the duty phone now, press 1.")]:
+    for key, heard in [("3", "For English, press 3."), ("1", "Reception centre duty phone, press 1."),
+                       ("1", "To call the duty phone now, press 1.")]:
         wait_for(browser, heard)
         press(browser, key)
     wait_for(browser, "Sorry, nobody could answer the call.")
