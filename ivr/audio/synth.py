@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 RATE = 8000  # the phone line's own rate: nothing gained by storing more
 SLOW_TEMPO = 0.75  # "hear this again slowly": three quarters of the speed, same pitch
 # espeak-ng's own default rate (words a minute). Its Dari and Kurmanji voices then speak about as fast
-# as the timing model expects of a person (`ivr timing`, CHARS_PER_S); 150 made them a fifth slower.
+# as the timing model expects of a person (`ivr timing`, CHARS_PER_S); at 150 they took a sixth longer.
 # No faster: these placeholders reach people on poor lines, at 8 kHz, in an accent not their own.
 ESPEAK_WPM = 175
 # Menu language -> espeak-ng voice, where the code alone does not name it.
