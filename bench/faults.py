@@ -40,8 +40,8 @@ from .run import TOKEN, Server
 AUDIBLE = {"Say", "Play", "Gather", "Redirect", "Dial", "Hangup"}  # without one Twilio plays its error
 STATUS = ("/voice/status", {"CallStatus": "completed"})  # the one webhook answered with 204
 PROBE = "/voice/en/services"  # the first menu in English, whose text the good edit changes
-WELCOME = "      en: Kajaani immigration information line.\n"  # the services title (the greeting is less indented)
-EDITED = "Kajaani immigration information line, as edited while calls went on."
+WELCOME = "      en: Kajaani immigration line.\n"  # the services title (the greeting is less indented)
+EDITED = "Kajaani immigration line, as edited while calls went on."
 # A change is taken at the first look (every 2 s) after the file has been still for 1 s.
 MIN_HOLD_S = Settings.reload_interval_s + Settings.reload_settle_s + 1.0
 LOOKS = 6  # at the end of each state: several workers answer, each must show the expected menu
@@ -61,7 +61,7 @@ def states(original: bytes) -> list[State]:
         State("empty", b"", False),
         State("half written", original[:len(original) // 2], False),
         State("not YAML", _once(text, "\nstart: services", "\nstart: [services").encode(), False),
-        State("fails validation", _once(text, '"6": associations', '"6": asociations').encode(), False),
+        State("fails validation", _once(text, '"3": associations', '"3": asociations').encode(), False),
         State("not UTF-8", text.encode("utf-16"), False),
         State("good edit", _once(text, WELCOME, f"      en: {EDITED}\n").encode(), True),
         State("original", original, True),
