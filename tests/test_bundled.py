@@ -80,7 +80,7 @@ def test_readme_validator_examples_are_real(bundled):
     (their line and column move with every edit of the file above them: those are not compared)."""
     readme = README.read_text(encoding="utf-8")
     text = BUNDLED_MENU.read_text(encoding="utf-8")
-    key = next(k for k, target in bundled.nodes[bundled.start].options.items() if target == "associations")
+    key = next(k for node in bundled.nodes.values() for k, target in node.options.items() if target == "associations")
     monday = re.search(r'monday: "\d\d:\d\d-\d\d:\d\d"', text).group()
     for old, new in [(f'"{key}": associations', f'"{key}": asociations'), (monday, 'monday: "8-15"')]:
         with pytest.raises(MenuError) as caught:
