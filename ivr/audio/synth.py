@@ -62,9 +62,12 @@ def synthesise(text: str, voice: str, target: pathlib.Path) -> None:
 
 def convert(source: str | pathlib.Path, target: pathlib.Path) -> None:
     """Any audio file sox reads -> 8 kHz mono 16-bit PCM WAV."""
-    # -R: repeatable (fixed dither seed), so the same text always makes the same file.
+    # -R: repeatable (fixed dither seed), so the same text always makes the same file. Silence before the
+    # first word and after the last is cut (a caller waits through it: about 0.3 s a prompt from espeak-ng,
+    # often a second in a person's take), leaving a short pad so no word is clipped.
     subprocess.run([_tool("sox"), "-R", str(source), "-r", str(RATE), "-c", "1", "-b", "16", "-e", "signed-integer",
-                    str(target)], check=True, capture_output=True)
+                    str(target), "silence", "1", "0.02", "0.5%", "reverse", "silence", "1", "0.02", "0.5%", "reverse",
+                    "pad", "0.05", "0.1"], check=True, capture_output=True)
 
 
 @functools.lru_cache(maxsize=256)
