@@ -144,7 +144,7 @@ class Script:
             return target.id
         went = twiml.place(heard.gather.action) if heard.gather else twiml.Place("")
         if went.endpoint == "choose":
-            return "the language menu" if heard.prompt() == here.prompt() or node else "a second page of languages"
+            return "a second page of languages" if went.params.get("g") and node is None else "the language menu"
         if node is None and went.node:
             return f"{self.menu.language(went.lang).name} ({went.lang}), then {went.node}"
         if node is not None and went.node == node.id:
