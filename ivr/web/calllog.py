@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import phonenumbers
 from flask import Flask, Response, g, request
 
+from .security import printable
 from .views import current_menu, fields
 
 PREFIX = "/voice"
@@ -150,15 +151,13 @@ def _record(response: Response) -> Response:
     # Real time, not the line's clock (which testers may freeze): staff count calls by local hour,
     # in the live menu's time zone.
     entry = {"time": dt.datetime.now(_timezone()).isoformat(timespec="milliseconds")}
-    try:
-        form = fields(FIELDS) if status != 413 else {}  # a body over the limit is never parsed, not even to log it
-        body = response.get_data() if response.mimetype == "text/xml" else None
-        entry["call"] = _short(form.get("CallSid"))
-        entry["caller"] = masked(form.get("From"))
-        entry.update(describe(path, request.query_string.decode("latin-1"), form, status, body))
-    except Exception:  # the log must never cost the caller an answer
-        log.exception("could not describe %s for the call log", path)
-        entry["event"] = "unknown"
+    if status >= 400:
+        # Refused (unsigned, too large, not a webhook): whoever sent it chose its CallSid, From and path,
+        # so none of it is a call. Only what the line knows, and the path escaped and cut.
+        entry.update(method=request.method, path=printable(request.full_path.rstrip("?"), 80),
+                     event=REFUSED.get(status, "error"))
+    else:
+        _describe(entry, path, status, response)
     entry["status"] = status
     entry["ms"] = round((time.perf_counter() - started) * 1000, 2) if started else None
     try:  # one write of ASCII: lines from several workers never interleave
@@ -167,6 +166,18 @@ def _record(response: Response) -> Response:
     except (OSError, ValueError):  # stdout closed or gone: the caller still gets the answer
         pass
     return response
+
+
+def _describe(entry: dict, path: str, status: int, response: Response) -> None:
+    try:
+        form = fields(FIELDS)
+        body = response.get_data() if response.mimetype == "text/xml" else None
+        entry["call"] = _short(form.get("CallSid"))
+        entry["caller"] = masked(form.get("From"))
+        entry.update(describe(path, request.query_string.decode("latin-1"), form, status, body))
+    except Exception:  # the log must never cost the caller an answer
+        log.exception("could not describe %s for the call log", printable(path))
+        entry["event"] = "unknown"
 
 
 def _timezone() -> dt.tzinfo:
