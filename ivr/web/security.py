@@ -14,6 +14,7 @@ from urllib.parse import quote
 from flask import Flask, abort, current_app, request
 from ..settings import Settings
 from twilio.request_validator import SIGNATURE_HEADER, RequestValidator, get_signature_algorithm
+from werkzeug.exceptions import RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
 NONE = Settings()  # an app built without the line's settings (the fallback alone) checks no signature
@@ -72,6 +73,8 @@ def check_signature() -> None:
         algorithm = get_signature_algorithm(request.headers.get("X-Twilio-Webhooks-Signature-Settings"))
         params = request.form if request.method == "POST" else {}
         valid = bool(signature) and RequestValidator(token).validate(signed_url(), params, signature, algorithm)
+    except RequestEntityTooLarge:
+        raise  # more multipart parts than MAX_FORM_PARTS: refused as too large
     except Exception as exc:
         log.warning("refused %s %s: the signature could not be checked (%s)", request.method,
                     printable(request.path), type(exc).__name__)

@@ -1,0 +1,190 @@
+"""Hostile requests: the signature check fails closed, forwarded headers count only when the deployment
+says so, floods of fields are refused before parsing, and a refused request cannot write a call into the log."""
+
+import json
+import logging
+from urllib.parse import urlencode
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from ivr import create_app
+from ivr.settings import Settings
+from ivr.web import security
+
+from .twiml import parse
+
+TOKEN = "test-token-not-a-secret"
+FORM = {"CallSid": "CA1", "From": "+358401234567"}
+# One path per blueprint and kind of route, the fallback's included.
+WEBHOOKS = ["/voice", "/voice/choose", "/voice/en/services", "/voice/en/services/key", "/voice/en/duty/dialled",
+            "/voice/status", "/voice/fallback", "/voice/no/such/place"]
+
+
+def app_with(clock, **settings):
+    return create_app(Settings.from_env({}, auth_token=TOKEN, **settings), clock=clock)
+
+
+def sign(url, form):
+    return RequestValidator(TOKEN).compute_signature(url, form)
+
+
+@pytest.fixture
+def signed_app(clock):
+    return app_with(clock)
+
+
+# -- Fail closed -------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", WEBHOOKS)
+def test_a_forwarded_proto_that_breaks_the_url_is_a_403_on_every_webhook(clock, path):
+    """'X-Forwarded-Proto: http://a:b' once raised inside the check; now it is a refusal, trusted proxy or not."""
+    for hops in (0, 1):
+        app = app_with(clock, proxy_hops=hops)
+        response = app.test_client().post(path, data=FORM, headers={
+            "X-Forwarded-Proto": "http://a:b", "X-Forwarded-Host": "a:b:c", "X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"})
+        assert response.status_code == 403, (hops, path)
+        assert b"<Say" not in response.data
+
+
+@pytest.mark.parametrize("path", WEBHOOKS)
+def test_any_exception_while_checking_is_a_403_on_every_webhook(signed_app, monkeypatch, path):
+    """Whatever the validator raises, the request is refused, the fallback too."""
+    def broken(*args, **kwargs):
+        raise RuntimeError("the validator broke")
+
+    monkeypatch.setattr(RequestValidator, "validate", broken)
+    url = "http://localhost" + path
+    response = signed_app.test_client().post(url, data=FORM, headers={"X-Twilio-Signature": sign(url, FORM)})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", WEBHOOKS)
+def test_a_correct_signature_still_gets_through_on_every_webhook(signed_app, path):
+    url = "http://localhost" + path
+    response = signed_app.test_client().post(url, data=FORM, headers={"X-Twilio-Signature": sign(url, FORM)})
+    assert response.status_code == (204 if path == "/voice/status" else 200)
+
+
+# -- Whose URL a signature is for ----------------------------------------------------
+
+def test_without_trusted_proxies_a_forwarded_host_does_not_choose_the_signed_url(signed_app):
+    """A signature Twilio made for another host is refused, whatever X-Forwarded-Host says."""
+    signature = sign("https://other.example.org/voice", FORM)
+    response = signed_app.test_client().post("/voice", data=FORM, headers={
+        "X-Twilio-Signature": signature, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "other.example.org"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("headers", [{"Host": "other.example.org"},
+                                     {"X-Forwarded-Host": "other.example.org", "X-Forwarded-Proto": "https"}])
+def test_with_a_public_url_only_that_url_is_signed(clock, headers):
+    """IVR_PUBLIC_URL set: a signature for the host the request names is refused, even from a trusted proxy."""
+    app = app_with(clock, public_url="https://ivr.example.org", proxy_hops=1)
+    client = app.test_client()
+    other = sign(f"{headers.get('X-Forwarded-Proto', 'http')}://other.example.org/voice", FORM)
+    assert client.post("/voice", data=FORM, headers={**headers, "X-Twilio-Signature": other}).status_code == 403
+    ours = sign("https://ivr.example.org/voice", FORM)
+    assert client.post("/voice", data=FORM, headers={**headers, "X-Twilio-Signature": ours}).status_code == 200
+
+
+def test_two_proxy_hops_take_the_host_the_outer_proxy_was_asked_for(clock):
+    """With IVR_PROXY_HOPS=2 the first of two forwarded hosts is the public one; the second is not trusted alone."""
+    app = app_with(clock, proxy_hops=2)
+    headers = {"X-Forwarded-Proto": "https, http", "X-Forwarded-Host": "public.example.org, inner.local"}
+    good = sign("https://public.example.org/voice", FORM)
+    inner = sign("http://inner.local/voice", FORM)
+    client = app.test_client()
+    assert client.post("/voice", data=FORM, headers={**headers, "X-Twilio-Signature": good}).status_code == 200
+    assert client.post("/voice", data=FORM, headers={**headers, "X-Twilio-Signature": inner}).status_code == 403
+
+
+@pytest.mark.parametrize("text, hops", [("", 0), ("0", 0), ("1", 1), (" 2 ", 2)])
+def test_proxy_hops_are_read_from_the_environment(text, hops):
+    assert Settings.from_env({"IVR_PROXY_HOPS": text}).proxy_hops == hops
+
+
+@pytest.mark.parametrize("text", ["yes", "-1", "1.5"])
+def test_proxy_hops_that_are_not_a_count_stop_the_start(text):
+    with pytest.raises(ValueError, match="IVR_PROXY_HOPS"):
+        Settings.from_env({"IVR_PROXY_HOPS": text})
+
+
+# -- Floods of fields ------------------------------------------------------------------
+
+def test_more_fields_than_twilio_sends_are_refused_before_they_are_parsed(signed_app, monkeypatch):
+    """9,000 fields once cost 33 ms each to sign and refuse; now 413 without computing a signature."""
+    computed = []
+    monkeypatch.setattr(RequestValidator, "validate", lambda *a, **k: computed.append(1) or False)
+    body = urlencode([(f"f{i}", "v") for i in range(9000)])
+    response = signed_app.test_client().post("/voice", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413 and computed == []
+
+
+def test_a_signed_form_of_as_many_fields_as_the_cap_is_answered(signed_app):
+    form = {**FORM, **{f"f{i}": "v" for i in range(security.MAX_FIELDS - len(FORM))}}
+    url = "http://localhost/voice"
+    response = signed_app.test_client().post(url, data=form, headers={"X-Twilio-Signature": sign(url, form)})
+    assert parse(response).gather is not None
+    form["one_more"] = "v"
+    response = signed_app.test_client().post(url, data=form, headers={"X-Twilio-Signature": sign(url, form)})
+    assert response.status_code == 413
+
+
+def test_a_multipart_form_with_too_many_parts_is_refused(signed_app):
+    data = {f"f{i}": "v" for i in range(security.MAX_FIELDS + 5)}
+    response = signed_app.test_client().post("/voice", data=data, content_type="multipart/form-data")
+    assert response.status_code == 413
+
+
+# -- What a refused request may write ------------------------------------------------
+
+def logged(capsys):
+    return [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+
+
+def test_a_refused_request_is_logged_without_the_call_it_claims(signed_app, capsys):
+    """Its CallSid, caller, language and node are whatever the sender wrote: none of it is logged."""
+    capsys.readouterr()
+    signed_app.test_client().post("/voice/en/duty/key", data={**FORM, "Digits": "1"})
+    (entry,) = logged(capsys)
+    assert entry["event"] == "refused" and entry["status"] == 403
+    assert entry["method"] == "POST" and entry["path"] == "/voice/en/duty/key"
+    assert not {"call", "caller", "lang", "node", "key"} & set(entry)
+
+
+def test_a_refused_path_is_escaped_and_cut_in_the_call_log_and_on_stderr(signed_app, capsys, caplog):
+    """A %0A in a path once forged a whole line on stderr; ESC sequences reached the terminal."""
+    capsys.readouterr()
+    path = "/voice/%0A2026-12-01 INFO forged%1B[31m%E2%80%AE" + "x" * 300
+    with caplog.at_level(logging.WARNING):
+        signed_app.test_client().post(path, data=FORM)
+    (entry,) = logged(capsys)
+    assert entry["path"].startswith("/voice/\\n2026-12-01 INFO forged\\x1b[31m\\u202e")
+    assert len(entry["path"]) < 120 and entry["path"].endswith("...")
+    messages = [r.getMessage() for r in caplog.records if r.name == "ivr.web.security"]
+    assert messages and all("\n" not in m and "\x1b" not in m and "\u202e" not in m for m in messages)
+
+
+def test_an_answered_request_is_still_logged_as_a_call(signed_app, capsys):
+    capsys.readouterr()
+    url = "http://localhost/voice"
+    signed_app.test_client().post(url, data=FORM, headers={"X-Twilio-Signature": sign(url, FORM)})
+    (entry,) = logged(capsys)
+    assert (entry["call"], entry["caller"], entry["node"], entry["event"]) == ("CA1", "+358...67", "languages", "said")
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("plain /voice/en", "plain /voice/en"),
+    ("a\nb\r\tc", "a\\nb\\r\\tc"),
+    ("\x1b[2J\x7f\x9b", "\\x1b[2J\\x7f\\x9b"),
+    ("\u202eevil\u2066", "\\u202eevil\\u2066"),
+    ("suomi ä ع", "suomi ä ع"),
+])
+def test_printable_escapes_control_characters_and_keeps_the_rest(text, shown):
+    assert security.printable(text) == shown
+
+
+def test_printable_cuts_long_text():
+    assert security.printable("x" * 500, 10) == "x" * 10 + "..."
+    assert security.printable("x" * 10, 10) == "x" * 10
