@@ -12,6 +12,7 @@ from ivr import create_app
 from ivr.settings import Settings
 from ivr.web import security
 
+from .conftest import OPEN, Clock
 from .twiml import parse
 
 TOKEN = "test-token-not-a-secret"
@@ -29,18 +30,22 @@ def sign(url, form):
     return RequestValidator(TOKEN).compute_signature(url, form)
 
 
-@pytest.fixture
-def signed_app(clock):
-    return app_with(clock)
+@pytest.fixture(scope="module")
+def signed_app():
+    return app_with(Clock(OPEN))
+
+
+@pytest.fixture(scope="module")
+def apps_by_hops(signed_app):
+    return {0: signed_app, 1: app_with(Clock(OPEN), proxy_hops=1)}
 
 
 # -- Fail closed -------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", WEBHOOKS)
-def test_a_forwarded_proto_that_breaks_the_url_is_a_403_on_every_webhook(clock, path):
+def test_a_forwarded_proto_that_breaks_the_url_is_a_403_on_every_webhook(apps_by_hops, path):
     """'X-Forwarded-Proto: http://a:b' once raised inside the check; now it is a refusal, trusted proxy or not."""
-    for hops in (0, 1):
-        app = app_with(clock, proxy_hops=hops)
+    for hops, app in apps_by_hops.items():
         response = app.test_client().post(path, data=FORM, headers={
             "X-Forwarded-Proto": "http://a:b", "X-Forwarded-Host": "a:b:c", "X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"})
         assert response.status_code == 403, (hops, path)
@@ -188,3 +193,8 @@ def test_printable_escapes_control_characters_and_keeps_the_rest(text, shown):
 def test_printable_cuts_long_text():
     assert security.printable("x" * 500, 10) == "x" * 10 + "..."
     assert security.printable("x" * 10, 10) == "x" * 10
+
+
+def test_printable_keeps_120_characters_by_default():
+    assert security.printable("x" * 120) == "x" * 120
+    assert security.printable("x" * 121) == "x" * 120 + "..."
