@@ -105,3 +105,35 @@ def test_every_redirect_and_gather_on_the_way_through_the_menu_is_posted(client)
                 assert element.get("method", "POST") == "POST", (url, element.tag)
             if element.tag == "Redirect":
                 assert element.get("method") == "POST", url
+
+
+def test_no_key_at_a_menu_says_so_gives_only_the_options_and_counts(client):
+    answer = parse(client.post("/voice/en/services/key", data={"CallSid": "CA1"}))
+    gather = answer.gather
+    assert gather.get("action") == "/voice/en/services/key?s=1"
+    text = english(answer)
+    assert text.startswith("Please choose by pressing a key on your phone.")
+    assert "Migri, press 1" in text and "Immigration services in Kajaani." not in text
+    assert answer.redirect == "/voice/en/services?s=2&b=1"
+    assert parse(client.post("/voice/en/services/key?s=2")).hangs_up
+
+
+def test_a_wrong_key_at_a_menu_is_named_and_counted_up_to_goodbye(client):
+    answer = parse(client.post("/voice/en/services/key?w=1", data={"Digits": "#"}))
+    assert answer.gather.get("action") == "/voice/en/services/key?w=2"
+    assert english(answer).startswith("That key is not in the menu.")
+    last = parse(client.post("/voice/en/services/key?w=2", data={"Digits": "#"}))
+    assert last.hangs_up and english(last).endswith(GOODBYE)
+
+
+def test_key_8_chooses_the_one_offered_language_of_its_group(client):
+    """Somali, Kurmanji and Sorani share 8; with only Kurmanji recorded, 8 goes straight to it."""
+    answer = parse(client.post("/voice/choose", data={"Digits": "8"}))
+    assert answer.gather.get("action") == "/voice/kmr/services/key"
+
+
+def test_on_the_second_language_page_keys_are_read_within_the_group(client):
+    assert parse(client.post("/voice/choose?g=8", data={"Digits": "2"})).gather.get("action") == \
+        "/voice/kmr/services/key"
+    wrong = parse(client.post("/voice/choose?g=8&w=1", data={"Digits": "5"}))
+    assert wrong.gather.get("action") == "/voice/choose?w=2&g=8"

@@ -198,3 +198,28 @@ def test_printable_cuts_long_text():
 def test_printable_keeps_120_characters_by_default():
     assert security.printable("x" * 120) == "x" * 120
     assert security.printable("x" * 121) == "x" * 120 + "..."
+
+
+# -- The URL a signature is checked against -----------------------------------------------
+
+@pytest.mark.parametrize("environ, expected", [
+    ({"RAW_URI": "/voice/en/a%20b?x=%2F"}, "/voice/en/a%20b?x=%2F"),
+    ({"REQUEST_URI": "/voice/en/a%20b?x=%2F"}, "/voice/en/a%20b?x=%2F"),
+    ({}, "/voice/en/a%20b?x=%2F"),  # a server that passes neither: rebuilt from the path and query
+    ({"RAW_URI": "http://proxy.example/voice"}, "/voice/en/a%20b?x=%2F"),  # an absolute form is not a path
+])
+def test_the_signed_path_is_the_one_sent(signed_app, environ, expected):
+    overrides = {"RAW_URI": "", "REQUEST_URI": "", **environ}
+    with signed_app.test_request_context("/voice/en/a%20b?x=%2F", environ_overrides=overrides):
+        assert security.signed_url() == "http://localhost" + expected
+
+
+def test_the_rebuilt_path_keeps_what_twilio_leaves_unescaped(signed_app):
+    with signed_app.test_request_context("/voice/en/a:b@c,d;e=f~g", environ_overrides={"RAW_URI": "", "REQUEST_URI": ""}):
+        assert security.signed_url() == "http://localhost/voice/en/a:b@c,d;e=f~g"
+
+
+def test_the_public_url_with_a_trailing_slash_signs_one_slash(clock):
+    app = app_with(clock, public_url="https://ivr.example.org/")
+    with app.test_request_context("/voice", headers={"Host": "elsewhere.example"}):
+        assert security.signed_url() == "https://ivr.example.org/voice"
