@@ -137,3 +137,75 @@ def test_on_the_second_language_page_keys_are_read_within_the_group(client):
         "/voice/kmr/services/key"
     wrong = parse(client.post("/voice/choose?g=8&w=1", data={"Digits": "5"}))
     assert wrong.gather.get("action") == "/voice/choose?w=2&g=8"
+
+
+MIGRI = "The Finnish Immigration Service, Migri, decides on residence"
+
+
+def test_a_page_waits_longer_for_a_key_than_a_menu(client):
+    assert parse(client.post("/voice/en/migri")).gather.get("timeout") == "8"
+    assert parse(client.post("/voice/en/services")).gather.get("timeout") == "6"
+
+
+def test_key_8_on_a_page_says_it_again_slowly_then_the_options_at_the_usual_pace(client):
+    answer = parse(client.post("/voice/en/migri/key", data={"Digits": "8"}))
+    gather = answer.gather
+    assert gather.get("action") == "/voice/en/migri/key"
+    slow, options = gather.findall("Say")
+    assert slow.find("prosody").get("rate") == "slow" and MIGRI in "".join(slow.itertext())
+    assert options.find("prosody") is None and "".join(options.itertext()).startswith("To hear this again slowly")
+
+
+def test_key_8_on_a_menu_is_just_a_key_not_in_the_menu(client):
+    answer = parse(client.post("/voice/en/services/key", data={"Digits": "8"}))
+    assert english(answer).startswith("That key is not in the menu.")
+    assert answer.gather.get("action") == "/voice/en/services/key?w=1"
+    assert answer.root.find(".//prosody") is None
+
+
+def test_after_a_wrong_key_only_the_options_are_said_again(client):
+    answer = parse(client.post("/voice/en/migri/key", data={"Digits": "5"}))
+    text = english(answer)
+    assert text.startswith("That key is not in the menu.") and MIGRI not in text
+    assert answer.redirect == "/voice/en/migri?s=1&w=1&b=1"
+
+
+def test_silence_keeps_the_wrong_key_count_in_the_next_url(client):
+    answer = parse(client.post("/voice/en/services/key?w=2"))
+    assert answer.gather.get("action") == "/voice/en/services/key?s=1&w=2"
+    assert answer.redirect == "/voice/en/services?s=2&w=2&b=1"
+
+
+def test_a_stray_node_in_a_known_language_says_sorry_and_goes_to_its_start(client):
+    answer = parse(client.post("/voice/en/no_such_node"))
+    assert english(answer) == LOST
+    redirect = answer.root.find("Redirect")
+    assert redirect.text == "/voice/en/services" and redirect.get("method") == "POST"
+
+
+def test_a_stray_path_without_a_language_goes_silently_to_the_language_menu(client):
+    answer = parse(client.post("/voice/zz/services/key"))
+    assert answer.verbs == ["Redirect"]
+    redirect = answer.root.find("Redirect")
+    assert redirect.text == "/voice" and redirect.get("method") == "POST"
+
+
+@pytest.mark.parametrize("query", ["s=1000", "s=x", "w=9999", "s=-1"])
+def test_counters_that_are_not_small_numbers_count_as_zero(client, query):
+    """A made-up counter neither ends the call nor skips the page."""
+    answer = parse(client.post(f"/voice/en/migri?{query}"))
+    assert MIGRI in english(answer) and not answer.hangs_up
+    assert answer.gather.get("action") == "/voice/en/migri/key"
+
+
+def test_back_from_a_transfer_the_page_gives_only_its_options(client):
+    """b=1 (brief): the caller heard the page a moment ago; the full page only without it."""
+    brief = english(parse(client.post("/voice/en/reception_centre?b=1")))
+    full = english(parse(client.post("/voice/en/reception_centre")))
+    assert brief != full and full.endswith(brief) and len(brief) < len(full)
+
+
+@pytest.mark.parametrize("group", ["x", "88", "8a", ""])
+def test_a_language_page_that_is_not_one_digit_is_the_first_page(client, group):
+    answer = parse(client.post(f"/voice/choose?g={group}", data={"Digits": "3"}))
+    assert answer.gather.get("action") == "/voice/en/services/key"

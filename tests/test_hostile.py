@@ -202,15 +202,19 @@ def test_printable_keeps_120_characters_by_default():
 
 # -- The URL a signature is checked against -----------------------------------------------
 
+SENT = "/voice/en/a%2Fb%7E?x=%2F"  # escapes Twilio keeps as sent and werkzeug decodes
+
+
 @pytest.mark.parametrize("environ, expected", [
-    ({"RAW_URI": "/voice/en/a%20b?x=%2F"}, "/voice/en/a%20b?x=%2F"),
-    ({"REQUEST_URI": "/voice/en/a%20b?x=%2F"}, "/voice/en/a%20b?x=%2F"),
-    ({}, "/voice/en/a%20b?x=%2F"),  # a server that passes neither: rebuilt from the path and query
-    ({"RAW_URI": "http://proxy.example/voice"}, "/voice/en/a%20b?x=%2F"),  # an absolute form is not a path
+    ({"RAW_URI": SENT}, SENT),
+    ({"REQUEST_URI": SENT}, SENT),
+    ({"RAW_URI": SENT, "REQUEST_URI": "/voice/other"}, SENT),
+    ({}, "/voice/en/a/b~?x=%2F"),  # a server that passes neither: rebuilt from the path and query
+    ({"RAW_URI": "http://proxy.example/voice"}, "/voice/en/a/b~?x=%2F"),  # an absolute form is not a path
 ])
 def test_the_signed_path_is_the_one_sent(signed_app, environ, expected):
     overrides = {"RAW_URI": "", "REQUEST_URI": "", **environ}
-    with signed_app.test_request_context("/voice/en/a%20b?x=%2F", environ_overrides=overrides):
+    with signed_app.test_request_context(SENT, environ_overrides=overrides):
         assert security.signed_url() == "http://localhost" + expected
 
 
@@ -223,3 +227,22 @@ def test_the_public_url_with_a_trailing_slash_signs_one_slash(clock):
     app = app_with(clock, public_url="https://ivr.example.org/")
     with app.test_request_context("/voice", headers={"Host": "elsewhere.example"}):
         assert security.signed_url() == "https://ivr.example.org/voice"
+
+
+def test_a_signed_post_without_a_form_is_answered(signed_app):
+    """Only an urlencoded body is counted; a body of another type is not a flood."""
+    url = "http://localhost/voice"
+    response = signed_app.test_client().post(url, data="&" * 200, content_type="text/plain",
+                                             headers={"X-Twilio-Signature": sign(url, {})})
+    assert parse(response).gather is not None
+
+
+def test_the_server_warns_when_signatures_are_checked_against_the_request_s_own_host(clock, caplog):
+    with caplog.at_level(logging.WARNING, logger="ivr.web.security"):
+        app_with(clock)
+        assert any("IVR_PUBLIC_URL is not set" in r.getMessage() for r in caplog.records)
+        caplog.clear()
+        app_with(clock, public_url="https://ivr.example.org")
+        assert not caplog.records
+        create_app(Settings.from_env({}, require_token=False, auth_token=None), clock=clock)
+        assert [r.getMessage().split(":")[0] for r in caplog.records] == ["TWILIO_AUTH_TOKEN is not set"]
