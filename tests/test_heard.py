@@ -6,7 +6,26 @@ import pytest
 
 from ivr.flow import line as flow
 
+from ivr import create_app
+from ivr.settings import Settings
+
+from .conftest import OPEN, Clock
 from .twiml import parse
+
+CLOCK = Clock(OPEN)
+APP = create_app(Settings.from_env({}, require_token=False, auth_token=None, call_log=False), clock=CLOCK)
+
+
+@pytest.fixture
+def clock():
+    """One app for the module (building one per test cost seconds); its clock back at OPEN for each test."""
+    CLOCK.now = OPEN
+    return CLOCK
+
+
+@pytest.fixture
+def client(clock):
+    return APP.test_client()
 
 GOODBYE = "Thank you for calling. Goodbye."
 LOST = "Sorry, something went wrong. Returning to the start."
