@@ -228,3 +228,12 @@ def test_back_from_a_transfer_the_page_gives_only_its_options(client):
 def test_a_language_page_that_is_not_one_digit_is_the_first_page(client, group):
     answer = parse(client.post(f"/voice/choose?g={group}", data={"Digits": "3"}))
     assert answer.gather.get("action") == "/voice/en/services/key"
+
+
+def test_the_language_menu_after_the_last_silence_only_says_goodbye(client):
+    answer = parse(client.post("/voice?s=3"))
+    assert answer.gather is None and answer.hangs_up and GOODBYE in english(answer)
+
+
+def test_the_language_menu_keeps_the_wrong_key_count_when_nobody_presses(client):
+    assert parse(client.post("/voice?w=1")).redirect == "/voice?s=1&w=1"
