@@ -1,6 +1,7 @@
 """Hostile requests: the signature check fails closed, forwarded headers count only when the deployment
 says so, floods of fields are refused before parsing, and a refused request cannot write a call into the log."""
 
+import io
 import json
 import logging
 from urllib.parse import urlencode
@@ -246,3 +247,57 @@ def test_the_server_warns_when_signatures_are_checked_against_the_request_s_own_
         assert not caplog.records
         create_app(Settings.from_env({}, require_token=False, auth_token=None), clock=clock)
         assert [r.getMessage().split(":")[0] for r in caplog.records] == ["TWILIO_AUTH_TOKEN is not set"]
+
+
+def test_a_signature_made_with_the_algorithm_the_settings_header_names_is_checked_with_it(signed_app):
+    url = "http://localhost/voice"
+    settings = {"X-Twilio-Webhooks-Signature-Settings": "key=webhooks_sharedkey_x,algorithm=HMAC_SHA256"}
+    sha256 = RequestValidator(TOKEN).compute_signature(url, FORM, "HMAC_SHA256")
+    sha1 = sign(url, FORM)
+    client = signed_app.test_client()
+    assert client.post(url, data=FORM, headers={**settings, "X-Twilio-Signature": sha256}).status_code == 200
+    assert client.post(url, data=FORM, headers={**settings, "X-Twilio-Signature": sha1}).status_code == 403
+    assert client.post(url, data=FORM, headers={"X-Twilio-Signature": sha256}).status_code == 403
+
+
+@pytest.mark.parametrize("kind, expected", [
+    ("none", "refused POST /voice/%s: no signature"),
+    ("bad", "refused POST /voice/%s: bad signature"),
+    ("fields", "refused POST /voice/%s: more than 100 fields"),
+    ("broken", "refused POST /voice/%s: the signature could not be checked (RuntimeError)"),
+])
+def test_each_refusal_is_logged_with_its_reason_and_an_escaped_path(signed_app, monkeypatch, caplog, kind, expected):
+    if kind == "broken":
+        def broken(*args, **kwargs):
+            raise RuntimeError("the validator broke")
+
+        monkeypatch.setattr(RequestValidator, "validate", broken)
+    form = {f"f{i}": "v" for i in range(150)} if kind == "fields" else FORM
+    headers = {} if kind == "none" else {"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"}
+    with caplog.at_level(logging.WARNING, logger="ivr.web.security"):
+        signed_app.test_client().post("/voice/%0Ax", data=form, headers=headers)
+    messages = [r.getMessage() for r in caplog.records if r.name == "ivr.web.security"]
+    assert expected % "\\nx" in messages
+
+
+@pytest.mark.parametrize("size, status", [(64 * 1024 - 1, 403), (64 * 1024, 403), (64 * 1024 + 1, 413)])
+def test_a_body_up_to_64_kb_is_read_and_one_byte_more_is_too_large(signed_app, size, status):
+    body = ("x=" + "a" * size)[:size]
+    response = signed_app.test_client().post("/voice", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("size, status", [(1000, 403), (70_000, 413)])
+def test_a_chunked_body_is_measured_before_the_signature(signed_app, size, status):
+    """No Content-Length: the body is read to know its size; over the limit it is 413, not cut."""
+    body = ("x=" + "a" * size).encode()
+    response = signed_app.test_client().post("/voice", input_stream=io.BytesIO(body), headers={
+        "Transfer-Encoding": "chunked", "Content-Type": "application/x-www-form-urlencoded"},
+        environ_overrides={"wsgi.input_terminated": True})  # as gunicorn marks a chunked body
+    assert response.status_code == status
+
+
+def test_a_get_is_never_read_for_a_body(signed_app):
+    url = "http://localhost/voice"
+    response = signed_app.test_client().get(url, headers={"X-Twilio-Signature": sign(url, {})})
+    assert parse(response).gather is not None
