@@ -4,12 +4,26 @@ import gc
 import os
 import sys
 
+from gevent import monkey
+
+# Patched here, before the app is loaded (preload_app) and before the fork: patched later, in each worker,
+# the locks logging made at import stay real ones and every worker exit printed a traceback.
+monkey.patch_all()
+
 # Refuse to start a public server that would answer unsigned requests: one clear line, exit 1.
 if not os.environ.get("TWILIO_AUTH_TOKEN"):
     sys.exit("ivr: TWILIO_AUTH_TOKEN is not set; the public server refuses to start without it "
              "(set it to the Twilio account's auth token, or run `ivr serve` locally)")
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# A sync worker gives itself to one socket until its request is in: 50 idle connections, or three
+# clients sending headers a byte a second, left real calls waiting past Twilio's 15 s. In a gevent
+# worker a connection waiting on its client is a parked greenlet, not a busy worker.
+worker_class = "gevent"
+worker_connections = 500  # per worker; beyond, new connections wait in the listen queue
+# The gevent worker reads each request's head under this deadline (and closes an idle kept-alive
+# connection after it): a request line and headers not in within 5 s are dropped. Twilio's arrive at once.
+keepalive = 5
 timeout = 15  # Twilio gives up on a webhook after 15 seconds
 graceful_timeout = 10  # let answers in flight finish on restart
 preload_app = True  # load and check the menu once, before forking: a bad menu stops the start

@@ -6,9 +6,10 @@ Starts the Procfile's server (bench.run.Server) on a copy of menus/kajaani.yaml 
 from several threads, replays the signed requests of bench.traffic without pause,
 reading every answer as Twilio would. Meanwhile it puts the copy through one state
 after another, each held long enough for the line to look at it (ivr/menu/live.py):
-deleted, empty, half written, not YAML, failing validation, not UTF-8, a good edit
-(which must go live and be heard), the original again. Prints the answers per
-status, the invalid TwiML, what /healthz and the line said in each state, then
+deleted, empty, half written, not YAML, failing validation, not UTF-8, then hostile: a
+342-byte alias bomb, a python tag, a 100,000-deep list, a FIFO, /dev/zero, a 50 MB file;
+a good edit (which must go live and be heard), the original again. Prints the answers per
+status, the answers' median and slowest time in each state, the invalid TwiML, what /healthz and the line said in each state, then
 `ivr stats` over the server's call log. Exits 1 on any non-200 (but /voice/status's
 204), invalid TwiML or traceback in the server log, or when a state was not seen as expected."""
 
@@ -51,8 +52,14 @@ LOOKS = 6  # at the end of each state: several workers answer, each must show th
 @dataclasses.dataclass(frozen=True)
 class State:
     name: str
-    data: bytes | None  # None: the file is deleted
+    data: bytes | str | None  # None: the file is deleted; a str: a file no menu can be read from (put())
     good: bool  # must go live; a bad one must be refused
+
+
+FIFO, LARGE = "a named pipe", "a 50 MB sparse file"  # and any other str: a symlink to that path
+# Nine lines of nine aliases: 342 bytes that a YAML loader expands to 9^9 strings.
+BOMB = ("a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
+    f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))).encode()
 
 
 def states(original: bytes) -> list[State]:
@@ -64,6 +71,12 @@ def states(original: bytes) -> list[State]:
         State("not YAML", _once(text, "\nstart: services", "\nstart: [services").encode(), False),
         State("fails validation", _once(text, '"3": associations', '"3": asociations').encode(), False),
         State("not UTF-8", text.encode("utf-16"), False),
+        State("alias bomb", BOMB, False),
+        State("python tag", _once(text, "\ntimezone: ", "\ntimezone: !!python/name:os.system ").encode(), False),
+        State("100,000-deep list", b"[" * 100_000 + b"]" * 100_000, False),
+        State("FIFO", FIFO, False),
+        State("/dev/zero", "/dev/zero", False),
+        State("50 MB", LARGE, False),
         State("good edit", _once(text, WELCOME, f"      en: {EDITED}\n").encode(), True),
         State("original", original, True),
     ]
@@ -75,8 +88,9 @@ def _once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def _sha(data: bytes | None) -> str | None:
-    return None if data is None else hashlib.sha256(data).hexdigest()
+def _sha(data: bytes | str | None) -> str | None:
+    """The refused version /healthz names: None for a file that cannot be read at all."""
+    return None if data is None or isinstance(data, str) else hashlib.sha256(data).hexdigest()
 
 
 def post(port: int, line: str) -> tuple[int | str, str, bytes]:
@@ -120,6 +134,7 @@ class Load(threading.Thread):
         super().__init__(daemon=True)
         self.port, self.lines, self.offset, self.stop, self.state = port, lines, offset, stop, state
         self.statuses: Counter = Counter()
+        self.times: dict[str, list[float]] = {}  # seconds per answer, by the menu file's state
         self.wrong: list[str] = []  # answers with another status than the webhook's own
         self.invalid: list[str] = []  # 200s that Twilio could not play
 
@@ -129,7 +144,9 @@ class Load(threading.Thread):
             line = self.lines[index % len(self.lines)]
             index += 1
             state = self.state[0]
+            started = time.perf_counter()
             status, content_type, body = post(self.port, line)
+            self.times.setdefault(state, []).append(time.perf_counter() - started)
             self.statuses[status] += 1
             expected = 204 if line.startswith(STATUS[0] + "\t") else 200
             if status != expected:
@@ -179,9 +196,20 @@ def hold(port: int, probe: str, state: State, expected: tuple, seconds: float) -
     return f"{'ok' if agree == LOOKS else 'FAILED'}  {state.name:<17} {when:>12}; {agree}/{LOOKS} looks agree; {what}"
 
 
-def put(path: pathlib.Path, data: bytes | None) -> None:
+def put(path: pathlib.Path, data: bytes | str | None) -> None:
+    if path.is_symlink():
+        path.unlink()
     if data is None:
         path.unlink(missing_ok=True)
+    elif data == LARGE:
+        with path.open("wb") as file:
+            file.truncate(50_000_000)
+    elif isinstance(data, str):  # the menu's name pointing at a pipe or a device
+        target = path.with_name("pipe") if data == FIFO else pathlib.Path(data)
+        if data == FIFO and not target.exists():
+            os.mkfifo(target)
+        path.unlink(missing_ok=True)
+        path.symlink_to(target)
     else:
         path.write_bytes(data)  # in place, as an editor saves
 
@@ -234,6 +262,12 @@ def main(argv: list[str] | None = None) -> int:
         # A failed webhook still answers 200 with an apology (views.failed): only the server log tells.
         tracebacks = log.read_text(errors="replace").count("Traceback")
         print(f"tracebacks in the server log (answered with an apology): {tracebacks}")
+        print("answer times by the menu file's state (median, slowest):")
+        for state in ["start", *(state.name for state in plan)]:
+            times = sorted(t for load in loads for t in load.times.get(state, []))
+            if times:
+                print(f"  {state:<17} {len(times):>6} answers  {times[len(times) // 2] * 1000:>7.1f} ms  "
+                      f"{times[-1] * 1000:>8.1f} ms")
         print("the menu file, state by state (what /healthz and the English menu showed):")
         print("\n".join("  " + line for line in report))
         print("ivr stats over the server's call log:")

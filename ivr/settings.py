@@ -30,6 +30,7 @@ class Settings:
     menu: pathlib.Path = BUNDLED_MENU  # IVR_MENU
     audio: pathlib.Path = BUNDLED_AUDIO  # IVR_AUDIO
     public_url: str | None = None  # IVR_PUBLIC_URL: the URL Twilio signs, behind a proxy or tunnel
+    proxy_hops: int = 0  # IVR_PROXY_HOPS: proxies in front whose X-Forwarded-Proto/Host are trusted
     now: str | None = None  # IVR_NOW: the clock frozen, for testers
     require_token: bool = True  # the public server refuses to start without a token
     simulator: bool = False  # the /simulator page, for testers; `ivr serve` turns it on
@@ -46,5 +47,12 @@ class Settings:
             audio=audio_path(environ),
             public_url=environ.get("IVR_PUBLIC_URL") or None,
             now=environ.get("IVR_NOW") or None,
+            proxy_hops=_hops(environ.get("IVR_PROXY_HOPS") or "0"),
         )
         return dataclasses.replace(read, **overrides)
+
+
+def _hops(text: str) -> int:
+    if not text.strip().isdigit():
+        raise ValueError(f"IVR_PROXY_HOPS is {text!r}: write the number of proxies in front of the line, e.g. 1 (0: none)")
+    return int(text)

@@ -64,7 +64,7 @@ class LiveMenu:
         self._lock = threading.Lock()
         stat = self._stat()
         data = menus.read(self.path)
-        self.menu = menus.loads(menus.decoded(data, self.path), menus.shown(self.path))  # a bad file stops the start
+        self.menu = menus.parsed(data, self.path)  # a bad file stops the start
         self.version = Version(hashlib.sha256(data).hexdigest(), self._now())
         self.refused: Refusal | None = None
         self._seen = stat  # the (mtime, size) last looked at, taken or not
@@ -76,6 +76,9 @@ class LiveMenu:
             try:
                 self._checked = self._ticks()
                 self.check()
+            except Exception as exc:  # whatever the file is, the caller still gets the last good menu
+                self._refuse(None, [f"{menus.shown(self.path)}:1:1: the menu file could not be checked "
+                                    f"({type(exc).__name__}): fix it"])
             finally:
                 self._lock.release()
         return self.menu
@@ -101,7 +104,7 @@ class LiveMenu:
             return
         version = Version(sha, self._now())
         try:
-            loaded = menus.loads(menus.decoded(data, self.path), menus.shown(self.path))
+            loaded = menus.parsed(data, self.path)
         except MenuError as exc:
             return self._refuse(version, [str(p) for p in exc.problems])
         self.menu, self.version, self.refused = loaded, version, None

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
+import os
 import pathlib
 import re
+import stat
 from collections.abc import Mapping
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -106,15 +109,57 @@ class Menu:
 
 def load(path: str | pathlib.Path) -> Menu:
     path = pathlib.Path(path)
-    return loads(decoded(read(path), path), shown(path))
+    return parsed(read(path), path)
+
+
+def parsed(data: bytes, path: pathlib.Path) -> Menu:
+    """The menu in the file's bytes, or MenuError: whatever else goes wrong while checking them
+    (a bug, a file built to break the parser) is one more problem line, never another exception."""
+    try:
+        return loads(decoded(data, path), shown(path))
+    except MenuError:
+        raise
+    except Exception as exc:  # RecursionError, MemoryError and the like: refused, the line stays up
+        raise MenuError([Problem(shown(path), 1, 1, f"the menu could not be checked "
+                                                    f"({type(exc).__name__}: {str(exc)[:200]}): fix the file")]) from None
+
+
+MAX_FILE_BYTES = 1024 * 1024  # the bundled menu is 40 KB; 500 services in 10 languages about 1 MB
 
 
 def read(path: pathlib.Path) -> bytes:
-    """The menu file's bytes; MenuError when it cannot be read (the live menu hashes these bytes)."""
+    """The menu file's bytes; MenuError when it cannot be read (the live menu hashes these bytes).
+
+    Only a regular file of at most MAX_FILE_BYTES: opened without blocking (a FIFO would wait for a
+    writer) and checked on the open descriptor, so a pipe, a device (/dev/zero) or a huge file is
+    refused before a byte is read."""
+    def refused(message: str) -> MenuError:
+        return MenuError([Problem(shown(path), 1, 1, message)])
+
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
-        raise MenuError([Problem(shown(path), 1, 1, f"cannot read the menu file: {exc}")]) from None
+        raise refused(f"cannot read the menu file: {exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise refused(f"cannot read the menu file: {IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))}")
+        if not stat.S_ISREG(info.st_mode):
+            raise refused("the menu is not a regular file but a pipe or a device: point it at a .yaml file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise refused(f"the menu file is {info.st_size:,} bytes, over the {MAX_FILE_BYTES:,} a menu may have: "
+                          "is it the right file?")
+        chunks, size = [], 0
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_FILE_BYTES:  # grew while read
+                raise refused(f"the menu file is over the {MAX_FILE_BYTES:,} bytes a menu may have")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise refused(f"cannot read the menu file: {exc}") from None
+    finally:
+        os.close(fd)
 
 
 def decoded(data: bytes, path: pathlib.Path) -> str:

@@ -23,6 +23,14 @@ _STR = "tag:yaml.org,2002:str"
 
 Path = tuple  # a path of keys and indexes into the data, () is the root
 
+# Budgets that keep a hostile file from costing the line its memory or time. Without aliases the
+# data is no bigger than the text (at most model.MAX_FILE_BYTES); these bound the nodes built from it.
+MAX_NODES = 100_000  # the bundled menu has about 650; 500 services in 10 languages about 39,000
+MAX_DEPTH = 20  # the deepest value of a menu is 6 levels down
+# The tags a menu's values may carry (the YAML core schema): nothing a loader would run or import.
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: no menu is; check the indentation and brackets"
+_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+
 # PyYAML's words for the mistakes people make most, and what to do about them.
 _SYNTAX_HINTS = (
     ("'\\t'", "a tab character: indent with spaces only, never tabs"),
@@ -35,6 +43,39 @@ _SYNTAX_HINTS = (
 )
 
 
+def _screen(text: str, filename: str) -> None:
+    """MenuError for what no menu needs and a hostile file uses: anchors and aliases (a few hundred
+    bytes of them expand to gigabytes), tags beyond the core schema (!!python/...), nesting deeper than
+    MAX_DEPTH, more than MAX_NODES values. Streams the parser's events: nothing is built yet."""
+    depth = nodes = 0
+    events = yaml.parse(text, Loader=yaml.SafeLoader)
+    while True:
+        try:
+            event = next(events)
+        except StopIteration:
+            return
+        except yaml.YAMLError:
+            return  # a syntax error: composing the text reports it in the usual words
+        if not isinstance(event, yaml.NodeEvent):
+            if isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            continue
+        mark = event.start_mark
+        where = (filename, mark.line + 1, mark.column + 1)
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            raise MenuError([Problem(*where, "YAML anchors (&) and aliases (*) are not allowed in a menu: "
+                                             "write the value out where it is used")])
+        if event.tag is not None and event.tag not in _TAGS:
+            raise MenuError([Problem(*where, f"the tag {event.tag!r} is not allowed in a menu: remove it")])
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise MenuError([Problem(*where, f"the menu has more than {MAX_NODES:,} values: is it the right file?")])
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise MenuError([Problem(*where, _TOO_DEEP)])
+
+
 class Source:
     """The data of one YAML document and where each of its values and keys stands."""
 
@@ -44,6 +85,7 @@ class Source:
         self.keys: dict[Path, tuple[int, int]] = {}
         self.duplicates: list[Problem] = []
         try:
+            _screen(text, filename)
             node = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark

@@ -37,7 +37,8 @@ def create_app(settings: Settings | None = None, environ: Mapping[str, str] | No
     if settings.require_token and not settings.auth_token:
         raise ConfigError("TWILIO_AUTH_TOKEN is not set: the line refuses to serve unsigned requests")
     app = Flask(__name__)
-    app.config.update(IVR=settings, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
+    # MAX_FORM_PARTS caps a multipart form's fields; security.MAX_FIELDS counts an urlencoded one's.
+    app.config.update(IVR=settings, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, MAX_FORM_PARTS=security.MAX_FIELDS)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     if menu is None:  # the file is watched: a good change goes live on its own, a bad one is refused
@@ -48,8 +49,9 @@ def create_app(settings: Settings | None = None, environ: Mapping[str, str] | No
     library = app.extensions["ivr.audio"] = Library(settings.audio, settings.reload_interval_s)
     library.offered(menu)  # read the manifests now, not in a caller's first request
     app.extensions["ivr.clock"] = clock or hours.clock(menu.timezone, {"IVR_NOW": settings.now or ""})
-    # One proxy (or tunnel) in front: honour its X-Forwarded-Proto/Host for the signed URL.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
+    if settings.proxy_hops:  # only then: anyone can send X-Forwarded-Host and pick the host a signature is for
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=hops, x_host=hops)
     security.init_app(app)
     # No 404 or redirect under /voice: "/voice/" typed into the console answers like "/voice",
     # and a stray URL (double slashes, a newline) gets the line's own answer.

@@ -17,6 +17,7 @@ import time
 import phonenumbers
 from flask import Flask, Response, g, request
 
+from .security import printable
 from .views import current_menu
 
 PREFIX = "/voice"
@@ -48,8 +49,10 @@ def entry(status: int) -> dict:
     """The log line's fields for the request being answered."""
     found = {"time": dt.datetime.now(_timezone()).isoformat(timespec="milliseconds")}
     if status in REFUSED or status >= 400:
-        # Nothing read from a refused request is trusted: no call, caller or place.
-        found.update(event=REFUSED.get(status, "error"))
+        # Refused (unsigned, too large, not a webhook): whoever sent it chose its CallSid, From and path,
+        # so none of it is a call. Only what the line knows, and the path escaped and cut.
+        found.update(method=request.method, path=printable(request.full_path.rstrip("?"), 80),
+                     event=REFUSED.get(status, "error"))
         return found
     event = g.get("event")
     values = request.values

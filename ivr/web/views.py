@@ -119,7 +119,7 @@ def failed(exc: Exception):
     """Never an HTTP 500 to Twilio: it would play its own error message to the caller."""
     if getattr(exc, "code", None) is not None:  # 403 and friends are answers, not failures
         return exc
-    log.exception("webhook %s failed", request.path)
+    log.exception("webhook %s failed", security.printable(request.path))
     try:
         return xml(line().apology(retry=request.path != url_for("voice.voice")))
     except Exception:  # the flow itself is broken: the static answer needs nothing of it
