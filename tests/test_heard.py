@@ -6,14 +6,16 @@ import pytest
 
 from ivr.flow import line as flow
 
-from ivr import create_app
-from ivr.settings import Settings
+import tempfile
+import pathlib
 
-from .conftest import OPEN, Clock
+from .conftest import OPEN, Clock, line_app, record_language
 from .twiml import parse
 
 CLOCK = Clock(OPEN)
-APP = create_app(Settings.from_env({}, require_token=False, auth_token=None, call_log=False), clock=CLOCK)
+RECORDINGS = pathlib.Path(tempfile.mkdtemp(prefix="heard-"))  # Kurmanji recorded, Somali not: 6 chooses Kurmanji
+record_language(RECORDINGS, "kmr")
+APP = line_app(CLOCK, RECORDINGS, call_log=False)
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def test_silence_at_the_language_menu_counts_and_ends_in_goodbye(client):
     """No key at /voice/choose: the languages again, the silence counted in the URL; the third ends the call."""
     first = parse(client.post("/voice/choose", data={"CallSid": "CA1"}))
     assert first.gather.get("action") == "/voice/choose?s=1"
-    assert "For English, press 3" in english(first)
+    assert "In English, press 3" in english(first)
     assert first.redirect == "/voice?s=2" and not first.hangs_up
     last = parse(client.post("/voice/choose?s=2", data={"CallSid": "CA1"}))
     assert last.hangs_up and GOODBYE in english(last)
@@ -59,39 +61,39 @@ def test_the_reserved_keys_at_the_language_menu_say_it_again_without_counting(cl
 
 
 def test_the_duty_when_open_dials_with_post_and_comes_back_to_dialled(client):
-    answer = parse(client.post("/voice/en/duty"))
+    answer = parse(client.post("/voice/en/desk"))
     dial = answer.dial
-    assert dial.get("action") == "/voice/en/duty/dialled" and dial.get("method") == "POST"
+    assert dial.get("action") == "/voice/en/desk/dialled" and dial.get("method") == "POST"
     assert dial.text == "+358861552760"
 
 
 def test_the_duty_when_closed_says_so_and_goes_back_with_post(client, clock):
     clock.set("2026-11-29T10:00")  # a Sunday
-    answer = parse(client.post("/voice/en/duty"))
+    answer = parse(client.post("/voice/en/desk"))
     assert answer.dial is None
     redirect = answer.root.find("Redirect")
-    assert redirect.text == "/voice/en/reception_centre?b=1" and redirect.get("method") == "POST"
+    assert redirect.text == "/voice/en/office?b=1" and redirect.get("method") == "POST"
 
 
 @pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled", None])
 def test_a_transfer_nobody_answered_gives_the_alternatives_and_returns(client, status):
     form = {} if status is None else {"DialCallStatus": status}
-    answer = parse(client.post("/voice/en/duty/dialled", data=form))
+    answer = parse(client.post("/voice/en/desk/dialled", data=form))
     assert english(answer).startswith(NO_ANSWER)
     redirect = answer.root.find("Redirect")
-    assert redirect.text == "/voice/en/reception_centre?b=1" and redirect.get("method") == "POST"
+    assert redirect.text == "/voice/en/office?b=1" and redirect.get("method") == "POST"
     assert not answer.hangs_up
 
 
 def test_a_completed_transfer_ends_the_call_with_goodbye(client):
-    answer = parse(client.post("/voice/en/duty/dialled", data={"DialCallStatus": "completed"}))
+    answer = parse(client.post("/voice/en/desk/dialled", data={"DialCallStatus": "completed"}))
     assert answer.verbs == ["Say", "Hangup"] and english(answer) == GOODBYE
 
 
 def test_dialled_on_a_node_that_is_no_transfer_goes_back_without_a_word(client):
     """An old or made-up URL: whatever status it claims, back to the node's parent, nothing said."""
-    answer = parse(client.post("/voice/en/migri/dialled", data={"DialCallStatus": "completed"}))
-    assert answer.verbs == ["Redirect"] and answer.redirect == "/voice/en/services?b=1"
+    answer = parse(client.post("/voice/en/news/dialled", data={"DialCallStatus": "completed"}))
+    assert answer.verbs == ["Redirect"] and answer.redirect == "/voice/en/top?b=1"
 
 
 def test_when_the_first_answer_fails_the_caller_hears_goodbye_not_a_retry_loop(client, monkeypatch):
@@ -109,7 +111,7 @@ def test_when_a_later_answer_fails_the_caller_hears_sorry_and_starts_again(clien
         raise RuntimeError("broken")
 
     monkeypatch.setattr(flow.Line, "key", broken)
-    answer = parse(client.post("/voice/en/services/key", data={"Digits": "1"}))
+    answer = parse(client.post("/voice/en/top/key", data={"Digits": "1"}))
     redirect = answer.root.find("Redirect")
     assert redirect.text == "/voice" and redirect.get("method") == "POST"
     assert english(answer) == LOST and not answer.hangs_up
@@ -117,7 +119,7 @@ def test_when_a_later_answer_fails_the_caller_hears_sorry_and_starts_again(clien
 
 def test_every_redirect_and_gather_on_the_way_through_the_menu_is_posted(client):
     """Twilio must come back with POST: the form (Digits, DialCallStatus) travels in its body."""
-    for url in ["/voice", "/voice/en/services", "/voice/en/services?s=1&b=1", "/voice/en/reception_centre"]:
+    for url in ["/voice", "/voice/en/top", "/voice/en/top?s=1&b=1", "/voice/en/office"]:
         answer = parse(client.post(url))
         for element in answer.root.iter():
             if element.tag in ("Redirect", "Gather", "Dial"):
@@ -127,79 +129,79 @@ def test_every_redirect_and_gather_on_the_way_through_the_menu_is_posted(client)
 
 
 def test_no_key_at_a_menu_says_so_gives_only_the_options_and_counts(client):
-    answer = parse(client.post("/voice/en/services/key", data={"CallSid": "CA1"}))
+    answer = parse(client.post("/voice/en/top/key", data={"CallSid": "CA1"}))
     gather = answer.gather
-    assert gather.get("action") == "/voice/en/services/key?s=1"
+    assert gather.get("action") == "/voice/en/top/key?s=1"
     text = english(answer)
     assert text.startswith("Please choose by pressing a key on your phone.")
-    assert "Migri, press 1" in text and "Immigration services in Kajaani." not in text
-    assert answer.redirect == "/voice/en/services?s=2&b=1"
-    assert parse(client.post("/voice/en/services/key?s=2")).hangs_up
+    assert "News, press 1" in text and "The test line." not in text
+    assert answer.redirect == "/voice/en/top?s=2&b=1"
+    assert parse(client.post("/voice/en/top/key?s=2")).hangs_up
 
 
 def test_a_wrong_key_at_a_menu_is_named_and_counted_up_to_goodbye(client):
-    answer = parse(client.post("/voice/en/services/key?w=1", data={"Digits": "#"}))
-    assert answer.gather.get("action") == "/voice/en/services/key?w=2"
+    answer = parse(client.post("/voice/en/top/key?w=1", data={"Digits": "#"}))
+    assert answer.gather.get("action") == "/voice/en/top/key?w=2"
     assert english(answer).startswith("That key is not in the menu.")
-    last = parse(client.post("/voice/en/services/key?w=2", data={"Digits": "#"}))
+    last = parse(client.post("/voice/en/top/key?w=2", data={"Digits": "#"}))
     assert last.hangs_up and english(last).endswith(GOODBYE)
 
 
 def test_key_8_chooses_the_one_offered_language_of_its_group(client):
-    """Somali, Kurmanji and Sorani share 8; with only Kurmanji recorded, 8 goes straight to it."""
-    answer = parse(client.post("/voice/choose", data={"Digits": "8"}))
-    assert answer.gather.get("action") == "/voice/kmr/services/key"
+    """Somali and Kurmanji share 6; with only Kurmanji recorded, 6 goes straight to it."""
+    answer = parse(client.post("/voice/choose", data={"Digits": "6"}))
+    assert answer.gather.get("action") == "/voice/kmr/top/key"
 
 
 def test_on_the_second_language_page_keys_are_read_within_the_group(client):
-    assert parse(client.post("/voice/choose?g=8", data={"Digits": "2"})).gather.get("action") == \
-        "/voice/kmr/services/key"
-    wrong = parse(client.post("/voice/choose?g=8&w=1", data={"Digits": "5"}))
-    assert wrong.gather.get("action") == "/voice/choose?w=2&g=8"
+    assert parse(client.post("/voice/choose?g=6", data={"Digits": "2"})).gather.get("action") == \
+        "/voice/kmr/top/key"
+    wrong = parse(client.post("/voice/choose?g=6&w=1", data={"Digits": "5"}))
+    assert wrong.gather.get("action") == "/voice/choose?w=2&g=6"
 
 
-MIGRI = "The Finnish Immigration Service, Migri, decides on residence"
+MIGRI = "No news today."
 
 
 def test_a_page_waits_longer_for_a_key_than_a_menu(client):
-    assert parse(client.post("/voice/en/migri")).gather.get("timeout") == "8"
-    assert parse(client.post("/voice/en/services")).gather.get("timeout") == "6"
+    assert parse(client.post("/voice/en/news")).gather.get("timeout") == "8"
+    assert parse(client.post("/voice/en/top")).gather.get("timeout") == "6"
 
 
 def test_key_8_on_a_page_says_it_again_slowly_then_the_options_at_the_usual_pace(client):
-    answer = parse(client.post("/voice/en/migri/key", data={"Digits": "8"}))
+    answer = parse(client.post("/voice/en/news/key", data={"Digits": "8"}))
     gather = answer.gather
-    assert gather.get("action") == "/voice/en/migri/key"
+    assert gather.get("action") == "/voice/en/news/key"
     slow, options = gather.findall("Say")
     assert slow.find("prosody").get("rate") == "slow" and MIGRI in "".join(slow.itertext())
     assert options.find("prosody") is None and "".join(options.itertext()).startswith("To hear this again slowly")
 
 
 def test_key_8_on_a_menu_is_just_a_key_not_in_the_menu(client):
-    answer = parse(client.post("/voice/en/services/key", data={"Digits": "8"}))
+    answer = parse(client.post("/voice/en/top/key", data={"Digits": "8"}))
     assert english(answer).startswith("That key is not in the menu.")
-    assert answer.gather.get("action") == "/voice/en/services/key?w=1"
+    assert answer.gather.get("action") == "/voice/en/top/key?w=1"
     assert answer.root.find(".//prosody") is None
 
 
 def test_after_a_wrong_key_only_the_options_are_said_again(client):
-    answer = parse(client.post("/voice/en/migri/key", data={"Digits": "5"}))
+    answer = parse(client.post("/voice/en/news/key", data={"Digits": "5"}))
     text = english(answer)
     assert text.startswith("That key is not in the menu.") and MIGRI not in text
-    assert answer.redirect == "/voice/en/migri?s=1&w=1&b=1"
+    assert answer.redirect == "/voice/en/news?s=1&w=1&b=1"
 
 
 def test_silence_keeps_the_wrong_key_count_in_the_next_url(client):
-    answer = parse(client.post("/voice/en/services/key?w=2"))
-    assert answer.gather.get("action") == "/voice/en/services/key?s=1&w=2"
-    assert answer.redirect == "/voice/en/services?s=2&w=2&b=1"
+    answer = parse(client.post("/voice/en/top/key?w=2"))
+    assert answer.gather.get("action") == "/voice/en/top/key?s=1&w=2"
+    assert answer.redirect == "/voice/en/top?s=2&w=2&b=1"
 
 
 def test_a_stray_node_in_a_known_language_says_sorry_and_goes_to_its_start(client):
     answer = parse(client.post("/voice/en/no_such_node"))
     assert english(answer) == LOST
     redirect = answer.root.find("Redirect")
-    assert redirect.text == "/voice/en/services" and redirect.get("method") == "POST"
+    assert redirect.text == "/voice/en/top" and redirect.get("method") == "POST"
 
 
 def test_a_stray_path_without_a_language_goes_silently_to_the_language_menu(client):
@@ -212,22 +214,24 @@ def test_a_stray_path_without_a_language_goes_silently_to_the_language_menu(clie
 @pytest.mark.parametrize("query", ["s=1000", "s=x", "w=9999", "s=-1"])
 def test_counters_that_are_not_small_numbers_count_as_zero(client, query):
     """A made-up counter neither ends the call nor skips the page."""
-    answer = parse(client.post(f"/voice/en/migri?{query}"))
+    answer = parse(client.post(f"/voice/en/news?{query}"))
     assert MIGRI in english(answer) and not answer.hangs_up
-    assert answer.gather.get("action") == "/voice/en/migri/key"
+    assert answer.gather.get("action") == "/voice/en/news/key"
 
 
 def test_back_from_a_transfer_the_page_gives_only_its_options(client):
     """b=1 (brief): the caller heard the page a moment ago; the full page only without it."""
-    brief = english(parse(client.post("/voice/en/reception_centre?b=1")))
-    full = english(parse(client.post("/voice/en/reception_centre")))
-    assert brief != full and full.endswith(brief) and len(brief) < len(full)
+    brief = english(parse(client.post("/voice/en/office?b=1")))
+    full = english(parse(client.post("/voice/en/office")))
+    option = "To talk to the desk, press 1."
+    assert brief.startswith(option) and full.startswith(option), "action first, in both"
+    assert "0 8 6 1 5 5 2 7 6 0" in full and "0 8 6 1 5 5 2 7 6 0" not in brief and len(brief) < len(full)
 
 
 @pytest.mark.parametrize("group", ["x", "88", "8a", ""])
 def test_a_language_page_that_is_not_one_digit_is_the_first_page(client, group):
     answer = parse(client.post(f"/voice/choose?g={group}", data={"Digits": "3"}))
-    assert answer.gather.get("action") == "/voice/en/services/key"
+    assert answer.gather.get("action") == "/voice/en/top/key"
 
 
 def test_the_language_menu_after_the_last_silence_only_says_goodbye(client):

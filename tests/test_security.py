@@ -60,7 +60,8 @@ def test_behind_a_tunnel_the_public_url_is_what_twilio_signed(clock):
 
 
 def test_forwarded_proto_and_host_from_one_proxy_are_honoured(clock):
-    signed_app = create_app(Settings.from_env({"IVR_PROXY_HOPS": "1"}, auth_token=TOKEN), clock=clock)
+    """Only where the deployment says a proxy stands in front (IVR_PROXY_HOPS=1)."""
+    signed_app = line_app(clock, auth_token=TOKEN, require_token=True, proxy_hops=1)
     signature = sign("https://public.example.org/voice", {"CallSid": "CA1"})
     response = signed_app.test_client().post(
         "/voice", data={"CallSid": "CA1"},
