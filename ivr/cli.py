@@ -55,7 +55,8 @@ def validate(args: argparse.Namespace) -> int:
             print(f"{path}: cannot go live: {_count(len(exc.problems), 'problem')}")
             status = 1
             continue
-        recorded = audio.problems(loaded, audio.Library(args.audio or audio_path()))
+        library = audio.Library(args.audio or audio_path())
+        recorded = audio.problems(loaded, library)
         broken = [p for p in recorded if not p.warning]
         warnings = sorted(list(loaded.warnings) + [p for p in recorded if p.warning], key=lambda w: (w.line, w.col))
         for line in (map(str, warnings) if args.verbose else _summary(warnings)):
@@ -67,7 +68,7 @@ def validate(args: argparse.Namespace) -> int:
             status = 1
             continue
         # Time to information (ivr timing): one warning per language over its budget.
-        slow = timing.over_budget(loaded, audio.Library(args.audio or audio_path()))
+        slow = timing.over_budget(loaded, library)
         for line in slow if args.verbose else slow[:1]:
             print(line + ("" if args.verbose or len(slow) == 1 else f" (and {len(slow) - 1} more like it)"))
         counted = len(warnings) + len(slow)

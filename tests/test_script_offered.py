@@ -118,4 +118,4 @@ def test_the_command_takes_an_offered_recorded_language_and_refuses_one_that_is_
                        "#### به زبان دری (fa, recordings only) ####"]
     assert cli.main(["script", "--menu", str(path), "--lang", "so"]) == 1
     assert "'so' is not offered to callers" in capsys.readouterr().err
-    assert menu.language("so").recorded_only
+    assert not menu.language("so").voice

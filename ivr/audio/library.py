@@ -119,15 +119,14 @@ class Library:
             self._recordings[code] = (now, stamp, found)
         return found
 
-    def file(self, code: str, prompt_id: str) -> pathlib.Path | None:
-        """The file of a recording listed in the manifest, never anything outside audio/<code>/."""
+    def file(self, code: str, prompt_id: str) -> Recording | None:
+        """The recording listed in the manifest, with its file, never anything outside audio/<code>/."""
         if not LANG_CODE.match(code) or not PROMPT_ID.match(prompt_id):
             return None
         found = self.recordings(code).get(prompt_id)
         if found is None or not found.digest:
             return None
-        path = found.path.resolve()
-        return path if path.is_relative_to(self.folder(code).resolve()) else None
+        return found if found.path.resolve().is_relative_to(self.folder(code).resolve()) else None
 
     def fresh(self, lang: Language, prompt: speech.Prompt) -> Recording | None:
         """The recording to play for `prompt`, or None: missing, stale, a changing prompt, or a
@@ -237,7 +236,10 @@ def wav_format(path: pathlib.Path) -> tuple[str, int, int]:
                 break
             name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
             if name == b"fmt ":
-                tag, channels, rate = struct.unpack("<HHI", fp.read(8))
+                fmt = fp.read(8)
+                if len(fmt) < 8:
+                    break
+                tag, channels, rate = struct.unpack("<HHI", fmt)
                 return FORMATS.get(tag, f"format {tag}"), rate, channels
             fp.seek(size + (size & 1), 1)
     raise ValueError("a WAV file without a format chunk")
@@ -255,7 +257,10 @@ def wav_seconds(path: pathlib.Path) -> float:
                 break
             name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
             if name == b"fmt ":
-                byte_rate = struct.unpack("<I", fp.read(size + (size & 1))[8:12])[0]
+                fmt = fp.read(size + (size & 1))
+                if len(fmt) < 12:
+                    break
+                byte_rate = struct.unpack("<I", fmt[8:12])[0]
             elif name == b"data" and byte_rate:
                 left = path.stat().st_size - fp.tell()  # a header written while streaming may overstate it
                 return min(size, left) / byte_rate
@@ -281,6 +286,7 @@ def problems(menu: Menu, library: Library) -> list[Problem]:
                 continue
             try:
                 encoding, rate, channels = wav_format(recording.path)
+                wav_seconds(recording.path)  # a header with no sound after it plays nothing
             except ValueError as exc:
                 found.append(Problem(*at_language, f"{shown}: {exc}"))
                 continue

@@ -32,7 +32,7 @@ class Event:
     """What happened at one request, as the call log and `ivr stats` count it.
 
     kind: said (a menu or page), silence (no key: the options again), wrong key, goodbye (the line
-    hung up; outcome silence, wrong keys or done), dialled (put through), transfer (after it; outcome
+    hung up; outcome silence or wrong keys), dialled (put through), transfer (after it; outcome
     Twilio's DialCallStatus), closed (the transfer asked for outside its hours), lost (a URL that names
     nothing we know), apology (something failed while answering).
     """
@@ -126,9 +126,11 @@ class Line:
             return Answer(self._goodbye_all(response), _goodbye(step, None, "languages", key))
         here = dict(s=step.silent, w=step.wrong, g=step.group)
         gather = twiml.gather(response, self.urls("choose", **here))
-        if greet:  # the line names itself in its first seconds
-            for lang in self.offered():
-                self.say(gather, lang, speech.greeting(self.menu, lang))
+        if greet:  # the line names itself in its first seconds, in the order the menu gives
+            offered = {lang.code: lang for lang in self.offered()}
+            for code in self.menu.greeting:
+                if code in offered:
+                    self.say(gather, offered[code], speech.greeting(self.menu, offered[code]))
         for lang in self._group(step.group) if step.group else self.offered():
             self.say(gather, lang, speech.language_option(self.menu, lang, second=bool(step.group)))
         event = Event(kind or ("silence" if step.silent else "said"), None, "languages", key,

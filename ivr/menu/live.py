@@ -31,10 +31,6 @@ from .errors import MenuError
 
 log = logging.getLogger(__name__)
 
-CHECK_INTERVAL_S = 2.0  # a saved change is live within a few seconds, without a stat per request
-SETTLE_S = 1.0  # editors and copies write a file in well under a second
-
-
 @dataclasses.dataclass(frozen=True)
 class Version:
     """One file content that was looked at: its hash, and when."""
@@ -56,7 +52,7 @@ class Refusal:
 
 
 class LiveMenu:
-    def __init__(self, path: str | os.PathLike, interval: float = CHECK_INTERVAL_S, settle: float = SETTLE_S,
+    def __init__(self, path: str | os.PathLike, interval: float, settle: float,
                  ticks: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time) -> None:
         self.path = pathlib.Path(path)
         self.interval, self.settle = interval, settle

@@ -51,11 +51,6 @@ class Language:
     line: int = 1  # where it is in the YAML, for problems with its recordings
     placeholders: bool = False  # machine-made (synthetic) recordings may be served until real ones come
 
-    @property
-    def recorded_only(self) -> bool:
-        """No text-to-speech voice speaks it: the line plays recordings from audio/<code>/ only."""
-        return not self.voice
-
 
 @dataclasses.dataclass(frozen=True)
 class Number:

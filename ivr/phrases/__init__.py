@@ -28,9 +28,6 @@ def N_(message: str) -> str:
 
 
 PRESS = N_("%(label)s, press %(key)s.")
-REPEAT = N_("To hear this again, press star.")
-BACK = N_("To go back, press 0.")
-LANGUAGES = N_("For another language, press 9.")
 SLOW = N_("To hear this again slowly, press 8.")
 NOT_IN_MENU = N_("That key is not in the menu.")
 NO_KEY = N_("Please choose by pressing a key on your phone.")
@@ -49,7 +46,6 @@ EMERGENCY = N_("In a life-threatening emergency, call %(number)s.")
 CLOSED_NOW = N_("%(name)s is closed now.")
 OPENS_AT = N_("It opens again on %(day)s at %(time)s.")
 NO_ANSWER = N_("Sorry, nobody could answer the call.")
-BACK_TO_MENU = N_("Returning to the menu.")
 LOST = N_("Sorry, something went wrong. Returning to the start.")
 TRY_AGAIN = N_("To try again, press %(key)s.")
 NAVIGATION = N_("Star repeats, 0 goes back, 9 changes the language.")
@@ -134,12 +130,12 @@ def load(code: str, locale_name: str | None = None) -> Phrases:
 
 # Each phrase's short, stable name: its recording is audio/<code>/phrase.<id>.wav.
 ID = {
-    PRESS: "press", REPEAT: "repeat", BACK: "back", LANGUAGES: "languages", SLOW: "slow",
+    PRESS: "press", SLOW: "slow",
     NOT_IN_MENU: "not_in_menu", NO_KEY: "no_key", GOODBYE: "goodbye", NUMBER: "number",
     NUMBER_AGAIN: "number_again", OPEN_HOURS: "open_hours", DAY_RANGE: "day_range",
     HOLIDAYS_CLOSED: "holidays_closed", CONNECTING: "connecting", EMERGENCY: "emergency",
     CLOSED_NOW: "closed_now", OPENS_AT: "opens_at", NO_ANSWER: "no_answer",
-    BACK_TO_MENU: "back_to_menu", LOST: "lost", WORKING_WEEK: "working_week", TRY_AGAIN: "try_again",
+    LOST: "lost", WORKING_WEEK: "working_week", TRY_AGAIN: "try_again",
     NAVIGATION: "navigation", CALL_BACK: "call_back",
 }
 ALL = tuple(ID) + STAFF  # every phrase, once: the catalogs must translate each

@@ -123,10 +123,13 @@ class Clockwork:
         if found is None:
             raise TimingError(f"<Play> {play.url} is not one of the line's recordings: its length is unknown")
         if found not in self._wav:
-            path = self.library.file(*found)
-            if path is None:
+            recording = self.library.file(*found)
+            if recording is None:
                 raise TimingError(f"<Play> {play.url}: no such recording under {self.library.root}")
-            self._wav[found] = audio.wav_seconds(path)
+            try:
+                self._wav[found] = audio.wav_seconds(recording.path)
+            except (OSError, ValueError) as exc:  # `ivr validate` names the broken file; timing cannot use it
+                raise TimingError(f"<Play> {play.url}: {exc}") from None
         return self._wav[found]
 
     def total(self, items: tuple[twiml.Heard, ...]) -> float:

@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, environ: Mapping[str, str] | No
     settings = settings or Settings.from_env(environ)
     if settings.require_token and not settings.auth_token:
         raise ConfigError("TWILIO_AUTH_TOKEN is not set: the line refuses to serve unsigned requests")
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the /simulator page serves its own files, only under ivr serve
     # MAX_FORM_PARTS caps a multipart form's fields; security.MAX_FIELDS counts an urlencoded one's.
     app.config.update(IVR=settings, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, MAX_FORM_PARTS=security.MAX_FIELDS)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -20,10 +20,10 @@ MAX_AGE_S = 24 * 3600  # URLs carry the file's checksum (?v=), so a new recordin
 @bp.get("/<lang>/<prompt>.wav")
 def play(lang: str, prompt: str):
     library = current_app.extensions["ivr.audio"]
-    path = library.file(lang, prompt)
-    if path is None:
+    recording = library.file(lang, prompt)
+    if recording is None:
         abort(404)
-    recording = library.recordings(lang)[prompt]
+    path = recording.path
     data = None
     if request.args.get("slow") == "1":
         data, etag = audio_synth.slowed(path, recording.digest), f"{recording.digest}-slow"

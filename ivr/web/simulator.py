@@ -22,9 +22,9 @@ def page():
 def recording(lang: str, prompt: str):
     """What /audio/<lang>/<prompt>.wav says, from its manifest: the page shows it as it shows a <Say>'s text."""
     library = current_app.extensions.get("ivr.audio")
-    if library is None or library.file(lang, prompt) is None:  # only what the audio route would serve
+    found = library.file(lang, prompt) if library is not None else None  # only what the audio route serves
+    if found is None:
         abort(404)
-    found = library.recordings(lang)[prompt]
     return jsonify(lang=lang, prompt=prompt, text=found.text, recorded_by=found.recorded_by,
                    synthetic=found.synthetic)
 

@@ -42,11 +42,11 @@ def step() -> Step:
     args = request.args
     group = args.get("g", "")
     return Step(_count(args.get("s", ""), MAX_SILENCES), _count(args.get("w", ""), MAX_WRONG), args.get("b") == "1",
-                group=group if len(group) == 1 and group.isdigit() else "")
+                group=group if len(group) == 1 and group in "0123456789" else "")
 
 
 def _count(value: str, most: int) -> int:
-    return min(int(value), most) if value.isdigit() and len(value) < 4 else 0
+    return min(int(value), most) if value.isascii() and value.isdigit() and len(value) < 4 else 0
 
 
 def field(name: str) -> str | None:
@@ -62,7 +62,7 @@ def digits() -> str | None:
 
 @bp.route("", methods=METHODS)
 def voice():
-    return xml(line().languages(step(), greet=not request.query_string))
+    return xml(line().languages(step(), greet=not {"s", "w", "g"} & request.args.keys()))
 
 
 @bp.route("/choose", methods=METHODS)
