@@ -15,6 +15,7 @@ from .staff import graph, script, stats, timing
 from .staff import hours as timetable
 from .testers import golden
 from .testers import call as simulator
+from .testers.local import quiet
 from .menu.errors import ConfigError, MenuError
 from .settings import Settings, audio_path, menu_path
 
@@ -130,9 +131,17 @@ def parser() -> argparse.ArgumentParser:
     return ivr
 
 
+# Their output is what callers hear: the line's own server log (prompts said by the voice, unsigned
+# requests) would only get in the way, for the command's run and no longer.
+QUIET = {"call", "golden", "script", "timing"}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if args.command in QUIET:
+            with quiet():
+                return args.func(args)
         return args.func(args)
     except BrokenPipeError:  # `ivr hours | head`: the reader has all it wanted, which is no error
         # Python would fail again flushing stdout at exit; send what is left nowhere.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import logging
 import pathlib
 import sys
 from collections.abc import Iterator
@@ -215,7 +214,6 @@ def run(args: argparse.Namespace) -> int:
     code = menu and shared.language(menu, args, default=None)
     if code is None:
         return 1
-    logging.getLogger("ivr").setLevel(logging.ERROR)  # the script is the output
     now = hours.clock(menu.timezone)()
     script = Script(menu, now)
     offered = [lang.code for lang in script.line.offered()]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import logging
 import re
 import sys
 from collections.abc import Iterator
@@ -347,7 +346,6 @@ def run(args: argparse.Namespace) -> int:
     code = menu and (shared.language(menu, args, default=None) if args.lang else "")
     if code is None:
         return 1
-    logging.getLogger("ivr").setLevel(logging.ERROR)  # the table is the output
     try:
         at = hours.parse_moment(args.at, menu.timezone) if args.at else open_moment(menu, hours.clock(menu.timezone)())
     except ValueError as exc:

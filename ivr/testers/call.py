@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import logging
 import os
 import pathlib
 import secrets
@@ -275,7 +274,6 @@ def run(args: argparse.Namespace) -> int:
             print("warning: TWILIO_AUTH_TOKEN is not set: the requests go unsigned, and a live line refuses them (403)",
                   file=sys.stderr)
     else:
-        logging.getLogger("ivr").setLevel(logging.ERROR)  # the transcript is the output
         try:
             app = local_line(args.at, args.menu)
         except (MenuError, ConfigError, ValueError) as exc:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
-import logging
 import pathlib
 import sys
 from collections.abc import Iterable
@@ -147,7 +146,6 @@ def coverage(menu: menus.Menu, places: set[tuple[str, str]], calls: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     folder = pathlib.Path(args.dir)
-    logging.getLogger("ivr").setLevel(logging.ERROR)  # the transcripts are the output
     try:
         menu = menus.load(args.menu or BUNDLED_MENU)
         if args.record:
