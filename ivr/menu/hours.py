@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -91,10 +90,9 @@ def parse_hours(text: str) -> tuple[dt.time, dt.time]:
     return start, end
 
 
-def clock(tz: ZoneInfo, environ: Mapping[str, str] | None = None) -> Clock:
-    """The line's clock: real time, or frozen at IVR_NOW (local time in `tz` when it has no offset)."""
-    environ = os.environ if environ is None else environ
-    frozen = environ.get("IVR_NOW", "").strip()
+def clock(tz: ZoneInfo, frozen: str | None = None) -> Clock:
+    """The line's clock: real time, or frozen at `frozen` (IVR_NOW; local time in `tz` when it has no offset)."""
+    frozen = (frozen or "").strip()
     if not frozen:
         return lambda: dt.datetime.now(tz)
     moment = parse_moment(frozen, tz)

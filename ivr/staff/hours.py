@@ -19,6 +19,7 @@ from babel.dates import format_date
 from . import options as shared
 from .. import phrases as P
 from ..menu import hours
+from ..settings import Settings
 from ..menu import model as menus
 
 
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     if code is None:
         return 1
     try:
-        first = dt.date.fromisoformat(args.start) if args.start else hours.clock(menu.timezone)().date()
+        first = dt.date.fromisoformat(args.start) if args.start else hours.clock(menu.timezone, Settings.from_env().now)().date()
     except ValueError:
         print(f"ivr hours: --from {args.start!r} is not a date: write YYYY-MM-DD, e.g. 2026-12-01", file=sys.stderr)
         return 1

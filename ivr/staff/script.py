@@ -19,7 +19,7 @@ from ..audio import library as audio
 from ..menu import hours
 from ..menu import model as menus
 from ..flow.line import MAX_SILENCES, MAX_WRONG
-from ..settings import audio_path
+from ..settings import Settings, audio_path
 from ..testers import twiml
 from ..testers.local import LocalLine
 
@@ -214,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
     code = menu and shared.language(menu, args, default=None)
     if code is None:
         return 1
-    now = hours.clock(menu.timezone)()
+    now = hours.clock(menu.timezone, Settings.from_env().now)()
     script = Script(menu, now)
     offered = [lang.code for lang in script.line.offered()]
     if args.lang and code not in offered:

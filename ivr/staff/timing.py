@@ -22,7 +22,7 @@ from ..audio.synth import SLOW_TEMPO
 from ..menu import hours
 from ..menu import model as menus
 from ..menu.errors import Problem
-from ..settings import audio_path
+from ..settings import Settings, audio_path
 from ..speech import prompts as speech
 from ..testers import twiml
 from ..testers.local import LocalLine
@@ -321,7 +321,7 @@ def table(timing: Timing, lang: menus.Language) -> Iterator[str]:
 
 def over_budget(menu: menus.Menu, library: audio.Library, at: dt.datetime | None = None) -> list[str]:
     """A warning line for each offered language and budget a caller's path goes over."""
-    at = at or open_moment(menu, hours.clock(menu.timezone)())
+    at = at or open_moment(menu, hours.clock(menu.timezone, Settings.from_env().now)())
     timing = Timing(menu, library.root, at)
     warnings = []
     for lang in timing.line.offered():
@@ -347,7 +347,7 @@ def run(args: argparse.Namespace) -> int:
     if code is None:
         return 1
     try:
-        at = hours.parse_moment(args.at, menu.timezone) if args.at else open_moment(menu, hours.clock(menu.timezone)())
+        at = hours.parse_moment(args.at, menu.timezone) if args.at else open_moment(menu, hours.clock(menu.timezone, Settings.from_env().now)())
     except ValueError as exc:
         print(f"ivr timing: --at: {exc}", file=sys.stderr)
         return 1

@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, environ: Mapping[str, str] | No
     app.extensions["ivr.menu"] = menu  # the menu at start-up; views.current_menu() is the live one
     library = app.extensions["ivr.audio"] = Library(settings.audio, settings.reload_interval_s)
     library.offered(menu)  # read the manifests now, not in a caller's first request
-    app.extensions["ivr.clock"] = clock or hours.clock(menu.timezone, {"IVR_NOW": settings.now or ""})
+    app.extensions["ivr.clock"] = clock or hours.clock(menu.timezone, settings.now)
     if settings.proxy_hops:  # only then: anyone can send X-Forwarded-Host and pick the host a signature is for
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=hops, x_host=hops)
