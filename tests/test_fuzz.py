@@ -124,7 +124,7 @@ def test_with_a_token_a_wrong_signature_gets_403_and_the_right_one_gets_through(
         check_twiml(signed, url)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(parts=st.lists(segments, max_size=3), extra=st.integers(1, 200_000), signed=st.booleans())
 def test_a_body_over_64_kb_gets_413(parts, extra, signed):
     client = (SIGNED if signed else APP).test_client()
@@ -151,7 +151,7 @@ def next_request(answer, move):
     return None if step is None else (step.url, step.fields)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(moves=st.lists(presses, max_size=30), now=instants)
 def test_random_calls_stay_on_valid_twiml_and_end_when_the_caller_goes_quiet(moves, now):
     clock.now = now

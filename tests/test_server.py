@@ -135,7 +135,7 @@ header_values = st.one_of(st.sampled_from(["https", "http", "http://a:b", "", "h
                           st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=30))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(proto=header_values, host=header_values, signed_for=st.sampled_from(["public", "loopback", "none"]),
        path=st.sampled_from(["/voice", "/voice/choose", "/voice/fallback", "/voice/en/x", "/voice/status"]))
 def test_forwarded_header_variations_are_answered_or_refused_never_an_error(server, proto, host, signed_for, path):

@@ -5,7 +5,7 @@ stray path that ended the call, would pass "valid TwiML" checks; these would not
 import datetime as dt
 from urllib.parse import quote
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ivr import create_app
@@ -54,7 +54,7 @@ def follow(client, answer):
     return answer if asks_for_a_key(answer) else None
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(parts=st.lists(segments, max_size=4).filter(lambda p: not is_real(p)), form=forms, now=instants)
 def test_a_stray_path_leads_back_into_the_menu(parts, form, now):
     clock.now = now
@@ -68,7 +68,7 @@ def test_a_stray_path_leads_back_into_the_menu(parts, form, now):
     assert landed is not None, f"{path}: never asked for a key again"
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(form=forms, now=instants)
 def test_the_first_answer_asks_for_a_language(form, now):
     clock.now = now
@@ -78,7 +78,7 @@ def test_the_first_answer_asks_for_a_language(form, now):
     assert not answer.hangs_up
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(code=st.sampled_from(OFFERED), node=st.sampled_from(NODES), now=instants)
 def test_every_menu_and_page_asks_for_a_key_on_the_first_visit(code, node, now):
     """A transfer dials or says when the duty opens; every other node asks for a key."""
