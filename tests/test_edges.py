@@ -46,3 +46,17 @@ def test_a_greeting_language_that_is_not_offered_is_left_out(clock, recordings):
     menu = dataclasses.replace(LINE_MENU, greeting={"fa": "خط آزمایشی.", "en": "The test phone line."})
     answer = parse(line_app(clock, recordings, served=menu).test_client().post("/voice"))
     assert answer.said[0].text == "The test phone line." and "خط آزمایشی." not in answer.text
+
+
+def test_a_number_in_the_greeting_is_refused_like_any_text():
+    """The greeting is a text like the others: a number typed into it belongs under contacts."""
+    from ivr import menu as menus
+
+    text = LINE.read_text(encoding="utf-8").replace("  en: The test phone line.", "  en: Call 040 123 4567.", 1)
+    try:
+        menus.loads(text, "menus/x.yaml")
+    except menus.MenuError as exc:
+        [problem] = exc.problems
+        assert "the 'en' text of greeting has a phone number in it" in problem.message
+    else:
+        raise AssertionError("a number in the greeting passed")

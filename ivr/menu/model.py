@@ -223,6 +223,7 @@ class _Builder:
             if code not in codes:
                 self.error(("greeting", code), f"the greeting has a text in {code!r}, which is not one of the "
                            f"menu's languages ({', '.join(codes)}): remove it or add the language", key=True)
+        self._words(("greeting",), greeting)
         return greeting
 
     def _timezone(self) -> ZoneInfo:
@@ -358,6 +359,13 @@ class _Builder:
             elif code not in text:
                 self.error(path, f"{dotted(path)} has no {code!r} text: add it "
                                  f"(every text needs all the line's languages: {', '.join(codes)})")
+        self._words(path, text)
+        for code in text:
+            if code not in codes:
+                self.error(path + (code,), f"{code!r} is not one of the line's languages ({', '.join(codes)})", key=True)
+
+    def _words(self, path, text: Mapping[str, str]) -> None:
+        """What any text may not hold (a phone number) or should not be (too long to follow)."""
         for code, words in text.items():
             number = number_in(words)
             if number:
@@ -368,9 +376,6 @@ class _Builder:
                 self.warn(path + (code,), f"the {code!r} text of {dotted(path)} takes about {seconds:.0f} seconds "
                                           f"to say ({len(words.split())} words): callers on a poor line lose track "
                                           f"after {MAX_PROMPT_S} seconds; shorten it or split it into two pages")
-        for code in text:
-            if code not in codes:
-                self.error(path + (code,), f"{code!r} is not one of the line's languages ({', '.join(codes)})", key=True)
 
     def _phrases(self, languages: list[Language]) -> dict[str, phrases.Phrases]:
         result = {}
