@@ -104,14 +104,43 @@ def test_open_hours_transfer_dials_the_number_in_e164(client, menu):
         ("2026-12-31T23:30", "It opens again on Monday 4 January at 8."),  # New Year, Epiphany is Wed 6th
     ],
 )
-def test_outside_hours_the_line_says_when_it_opens_and_112(client, clock, now, opens):
+def test_outside_hours_the_line_says_when_it_opens_and_112(client, clock, menu, now, opens):
+    """Closed, the transfer is a page: closed and when it opens first, 112 (hang up first), then its
+    own number; it waits on its own page and never offers a call that cannot be made."""
     clock.set(now)
     answer = post(client, "/voice/en/office/key", Digits="1")
     assert answer.dial is None
-    assert "The desk is closed now." in answer.text
-    assert opens in answer.text
-    assert "In a life-threatening emergency, call 1 1 2." in answer.text
-    assert answer.redirect == "/voice/en/office?b=1"
+    assert answer.text.startswith("The desk is closed now. " + opens)
+    assert "In a life-threatening emergency, hang up and call 1 1 2." in answer.text
+    assert answer.text.index(opens) < answer.text.index("1 1 2") < answer.text.index(spoken(menu.nodes["desk"].number))
+    assert option(menu, "en", "desk", "1") not in answer.text
+    assert answer.action == "/voice/en/desk/key"
+
+
+def test_closed_the_page_before_the_transfer_says_so_first_and_offers_no_call(client, clock, menu):
+    clock.set("2026-11-30T16:00")
+    answer = post(client, "/voice/en/top/key", Digits="2")
+    assert answer.action == "/voice/en/office/key"
+    assert answer.text.startswith("The desk is closed now. It opens again on Tuesday 1 December at 8.")
+    assert option(menu, "en", "desk", "1") not in answer.text
+    assert spoken(menu.nodes["office"].contacts[0].number) in answer.text, "the page's numbers follow"
+
+
+def test_closed_pressing_1_again_never_loops_back_to_an_offer(client, clock, menu):
+    """The old line said 'closed', went back to the page and offered 'press 1' again, round and round."""
+    clock.set("2026-11-30T16:00")
+    page = post(client, "/voice/en/office/key", Digits="1")
+    again = post(client, page.action, Digits="1")
+    assert again.dial is None
+    assert again.text.startswith(menu.phrases["en"](P.NOT_IN_MENU))
+    assert "press 1" not in again.text
+
+
+def test_open_the_page_offers_the_call_first(client, clock, menu):
+    clock.set("2026-11-30T10:00")
+    answer = post(client, "/voice/en/top/key", Digits="2")
+    assert answer.text.startswith(option(menu, "en", "desk", "1"))
+    assert "closed" not in answer.text
 
 
 def test_a_closure_day_is_closed(client, clock):
@@ -134,10 +163,18 @@ def test_next_opening_in_finnish_uses_finnish_date_forms(client, clock):
 
 @pytest.mark.parametrize("outcome", ["busy", "no-answer", "failed", "canceled"])
 def test_a_transfer_nobody_answers_gives_alternatives_and_returns_to_the_menu(client, menu, outcome):
+    """The number twice, the key to try again, the hours, 112, in that order; no fax."""
     answer = post(client, "/voice/en/desk/dialled", DialCallStatus=outcome)
-    assert menu.phrases["en"](P.NO_ANSWER) in answer.text
-    assert spoken(menu.nodes["desk"].contacts[0].number) in answer.text, "the fax number"
-    assert "Open Monday to Friday" in answer.text
+    text = answer.text
+    number = spoken(menu.nodes["desk"].number)
+    assert text.startswith(menu.phrases["en"](P.NO_ANSWER))
+    assert text.count(number) == 2
+    retry = menu.phrases["en"](P.TRY_AGAIN, key="1")
+    emergency = menu.phrases["en"](P.EMERGENCY, number=P.EMERGENCY_NUMBER)
+    assert text.rindex(number) < text.index(retry) < text.index("Open Monday to Friday") < text.index(emergency)
+    assert text.endswith(emergency), "112 is the last thing said"
+    assert spoken(menu.nodes["desk"].contacts[0].number) not in text, "no fax"
+    assert answer.gather.get("action") == "/voice/en/office/key", "1 tries again"
     assert answer.redirect == "/voice/en/office?b=1"
     page = post(client, answer.redirect)
     assert page.gather is not None and option(menu, "en", "desk", "1") in page.text
@@ -180,6 +217,11 @@ def test_silence_repeats_the_options_then_says_goodbye_after_three_prompts(clien
     assert menu.phrases["en"](P.NO_KEY) in answer.text
     assert answer.verbs[-2:] == ["Say", "Hangup"] and answer.said[-1].text == menu.phrases["en"](P.GOODBYE)
     assert url == "/voice/en/top?s=1&b=1"
+    last = answer.text[answer.text.index(menu.phrases["en"](P.NO_KEY)):]
+    number = spoken(menu.first_transfer().number)
+    emergency = menu.phrases["en"](P.EMERGENCY, number=P.EMERGENCY_NUMBER)
+    assert last.count(number) == 2 and last.rindex(number) < last.rindex(emergency) < last.rindex("Goodbye"), \
+        "silence never ends a call without the duty number and 112"
 
 
 def test_wrong_keys_are_named_then_goodbye_after_three(client, menu):
@@ -190,6 +232,7 @@ def test_wrong_keys_are_named_then_goodbye_after_three(client, menu):
     assert answer.action == "/voice/en/top/key?w=2"
     answer = post(client, answer.action, Digits="#")
     assert answer.hangs_up and answer.said[-1].text == menu.phrases["en"](P.GOODBYE)
+    assert spoken(menu.first_transfer().number) in answer.text and "hang up and call 1 1 2" in answer.text
 
 
 def test_a_good_key_resets_the_count_of_wrong_ones(client):
@@ -197,11 +240,18 @@ def test_a_good_key_resets_the_count_of_wrong_ones(client):
     assert answer.action == "/voice/en/news/key"
 
 
-def test_language_menu_silence_ends_with_goodbye_in_every_language(client, menu):
+def test_language_menu_silence_ends_with_the_duty_number_112_and_goodbye(client, menu):
+    """No language chosen: the duty number (digit by digit, twice) and 112 in the greeting's languages,
+    each in its own voice, then goodbye in every language."""
     answer = post(client, "/voice?s=2")
     assert answer.hangs_up
+    number = spoken(menu.first_transfer().number)
     voiced = [lang for lang in menu.languages if lang.voice]
-    assert len([s for s in answer.said if s.voice]) == len(voiced) * 2  # options, then goodbyes
+    last = [s for s in answer.said if number in s.text]
+    assert [s.voice for s in last] == [menu.language(code).voice for code in menu.greeting]
+    for said, code in zip(last, menu.greeting):
+        assert said.text.count(number) == 2
+        assert said.text.endswith(menu.phrases[code](P.EMERGENCY, number=P.EMERGENCY_NUMBER))
     assert [s.text for s in answer.said[-len(voiced):]] == [menu.phrases[lang.code](P.GOODBYE) for lang in voiced]
     assert post(client, "/voice?s=3").verbs[-1] == "Hangup"
 

@@ -67,12 +67,13 @@ def test_the_duty_when_open_dials_with_post_and_comes_back_to_dialled(client):
     assert dial.text == "+358861552760"
 
 
-def test_the_duty_when_closed_says_so_and_goes_back_with_post(client, clock):
+def test_the_duty_when_closed_is_a_page_that_waits_for_a_key_with_post(client, clock):
     clock.set("2026-11-29T10:00")  # a Sunday
     answer = parse(client.post("/voice/en/desk"))
     assert answer.dial is None
+    assert answer.gather.get("action") == "/voice/en/desk/key" and answer.gather.get("method") == "POST"
     redirect = answer.root.find("Redirect")
-    assert redirect.text == "/voice/en/office?b=1" and redirect.get("method") == "POST"
+    assert redirect.text == "/voice/en/desk?s=1&b=1" and redirect.get("method") == "POST"
 
 
 @pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled", None])

@@ -75,17 +75,18 @@ def test_the_start_menu_keys_wrong_keys_and_silence(lines, client, menu):
     assert top[9].startswith("    any other key: ")
     assert quoted(top[9]) == heard(client, "/voice/en/top/key", Digits="7")
     goodbye = menu.phrases["en"](P.GOODBYE)
-    assert top[10] == f'  the 3rd wrong key in a row: "{goodbye}", then the call ends'
+    assert top[10].startswith('  the 3rd wrong key in a row: "The phone number: 0 8 / 6 1 5 5 / 2 7 6 0.')
+    assert top[10].endswith(f'hang up and call 1 1 2. {goodbye}", then the call ends')
     assert top[11] == "  no key for 6 s:"
     assert top[12].startswith('    1st time: "') and top[12].endswith('", then back to top (its options only)')
     assert quoted(top[12]) == heard(client, "/voice/en/top?s=1&b=1")
     assert top[13].startswith('    2nd time: "')
-    assert top[13].endswith(f'then no key again: "{goodbye}", and the call ends')
+    assert top[13].endswith(f'hang up and call 1 1 2. {goodbye}", and the call ends')
 
 
 def test_the_transfer_open_closed_and_unanswered(lines, client, clock, menu):
     desk = block(lines("en"), DESK)[1:]
-    assert len(desk) == 4
+    assert len(desk) == 14  # open, after, nobody answers, the closed page with its keys and misses
     opened = heard(client, "/voice/en/office/key", Digits="1")
     assert desk[0] == (f'  when open (as on 2026-11-30 10:00): "{opened}", then dials +358861552760, '
                        "ringing up to 20 s")
@@ -94,17 +95,18 @@ def test_the_transfer_open_closed_and_unanswered(lines, client, clock, menu):
     assert desk[2].endswith('", then back to office (its options only)')
     assert quoted(desk[2]) == heard(client, "/voice/en/desk/dialled", DialCallStatus="busy")
     clock.set("2026-11-30T15:00")
-    assert desk[3].startswith('  when closed (as on 2026-11-30 15:00): "')
-    assert desk[3].endswith('", then back to office (its options only)')
+    assert desk[3].startswith('  when closed (as on 2026-11-30 15:00), its page: "')
     assert quoted(desk[3]) == heard(client, "/voice/en/desk")
     assert "It opens again on Tuesday 1 December at 8." in desk[3]
+    assert desk[4:9] == ["  waits 8 s for one key:", "    *: this again, from the start", "    0: office",
+                         "    8: the page again, slowly", "    9: the language menu"], "no key to call"
 
 
 def test_on_christmas_eve_the_script_shows_the_next_opening(lines):
     """Closed for the holidays: 'when open' is the next working morning, 'when closed' is now."""
     desk = block(lines("en", dt.datetime(2026, 12, 24, 10, 0, tzinfo=HELSINKI)), DESK)
     assert desk[1].startswith("  when open (as on 2026-12-28 08:00): ")
-    assert desk[4].startswith('  when closed (as on 2026-12-24 10:00): "The desk is closed now. '
+    assert desk[4].startswith('  when closed (as on 2026-12-24 10:00), its page: "The desk is closed now. '
                               "It opens again on Monday 28 December at 8.")
 
 

@@ -100,7 +100,7 @@ def test_every_key_names_its_real_target_open_or_closed(tmp_path):
         "    8: the page again, slowly",
         "    9: the language menu",
     ]
-    assert closed[5] == "    1: duty (transfer, closed now: then back to centre (its options only))"
+    assert closed[5] == "    1: duty (transfer, closed now: its page)"
 
 
 def test_the_command_takes_an_offered_recorded_language_and_refuses_one_that_is_not(tmp_path, capsys,

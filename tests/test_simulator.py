@@ -23,15 +23,18 @@ def unwrapped(text):
 
 
 def test_an_open_hours_busy_transfer_gives_the_alternatives_and_goes_back(app):
-    """Keys 3 2 1 on a Monday morning: English, the office, the desk; busy: the desk's number again and a key
-    that tries again; silence, and back to the office's options."""
+    """Keys 3 2 1 on a Monday morning: English, the office, the desk; busy: the desk's number again, a key
+    that tries again, the hours and 112 (no fax); silence, and back to the office's options."""
     text, result = transcript(app, "3 2 1 -", dial_outcome="busy")
     assert result.problems == []
     assert "  [dial +358861552760, rings 20 s] -> busy" in text
     assert "> POST /voice/en/desk/dialled  DialCallStatus=busy" in text
     heard = unwrapped(text.split("DialCallStatus=busy", 1)[1])
+    heard = heard[:heard.index("> POST")]
     assert heard.index("Sorry, nobody could answer the call.") < heard.index("0 8 [0.6 s] 6 1 5 5 [0.6 s] 2 7 6 0") \
-        < heard.index("To try again, press 1.") < heard.index("2 7 6 2"), "the number, the retry, then the fax"
+        < heard.index("To try again, press 1.") < heard.index("Open Monday to Friday") \
+        < heard.index("hang up and call 1 1 2"), "the number, the retry, the hours, then 112"
+    assert "2 7 6 2" not in heard, "no fax"
     assert "> POST /voice/en/office?b=1\n  [en-GB Polly.Amy-Neural] To talk to the desk, press 1." in text
     assert text.endswith("(listening for 1 key, 8 s)\ncaller hangs up")
 

@@ -172,16 +172,20 @@ def needed(menu: Menu, lang: Language) -> dict[str, speech.Prompt]:
     parts += [speech.greeting(menu, lang), speech.navigation(menu, lang)]
     for message in (P.NO_KEY, P.NOT_IN_MENU, P.GOODBYE, P.LOST, P.SLOW):
         parts.append(speech.phrase(menu, lang, message))
+    transfers = frozenset(node.id for node in menu.nodes.values() if node.kind == "transfer")
+    parts.append(speech.last_words(menu, lang))
     for node in menu.nodes.values():
         if node.kind == "menu":
-            parts += [speech.intro(menu, lang, node), speech.options(menu, lang, node)]
+            parts.append(speech.intro(menu, lang, node))
         elif node.kind == "page":
-            parts += [speech.page(menu, lang, node), speech.options(menu, lang, node)]
+            parts.append(speech.page(menu, lang, node))
         else:
             parent = menu.nodes[node.parent or menu.start]
             retry = next((key for key, target in parent.options.items() if target == node.id), None)
-            parts += [speech.connecting(menu, lang, node), speech.closed(menu, lang, node, any_day),
+            parts += [speech.connecting(menu, lang, node), speech.closed_page(menu, lang, node, any_day),
                       speech.no_answer(menu, lang, node, retry)]
+        # Each option as said while its transfer is open, and while it is closed.
+        parts += [speech.options(menu, lang, node), speech.options(menu, lang, node, transfers)]
     found: dict[str, speech.Prompt] = {}
     for part in parts:
         for prompt in speech.prompts(part):

@@ -7,20 +7,26 @@ they are marked synthetic in the manifest and never replace a human recording.
 from __future__ import annotations
 
 import functools
+import html
 import logging
 import pathlib
+import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 
 log = logging.getLogger(__name__)
 
 RATE = 8000  # the phone line's own rate: nothing gained by storing more
 SLOW_TEMPO = 0.75  # "hear this again slowly": three quarters of the speed, same pitch
-# espeak-ng's own default rate (words a minute). Its Dari and Kurmanji voices then speak about as fast
-# as the timing model expects of a person (`ivr timing`, CHARS_PER_S); at 150 they took a sixth longer.
-# No faster: these placeholders reach people on poor lines, at 8 kHz, in an accent not their own.
-ESPEAK_WPM = 175
+# Words a minute: the rate these placeholders were first made at, below espeak-ng's default of 175.
+# Never faster: they reach people on poor lines, at 8 kHz, in an accent not their own, who may need
+# to write a number down. Time to the duty phone is won by the menu's order, not by faster speech.
+ESPEAK_WPM = 150
+# The line's own pauses are kept inside a recording (SSML breaks), and never shorter than this:
+# between digit groups and between sentences a listener needs the time a voiced language gets.
+MIN_GAP_MS = 500
 # Menu language -> espeak-ng voice, where the code alone does not name it.
 # espeak-ng's "ku" reads Kurmanji in Latin letters; Sorani (ckb) is written in
 # Arabic letters and that voice cannot read it, so it has none.
@@ -51,12 +57,25 @@ def espeak_voice(code: str) -> str | None:
     return voice if voice is not None and voice in espeak_voices() else None
 
 
-def synthesise(text: str, voice: str, target: pathlib.Path) -> None:
-    """`text` spoken by espeak-ng, written as 8 kHz mono 16-bit PCM WAV."""
+def ssml(pieces: Sequence[str | int]) -> str:
+    """Text and pauses (milliseconds) as SSML for espeak-ng: each pause, and the end of each sentence,
+    a break of at least MIN_GAP_MS."""
+    out = []
+    for piece in pieces:
+        if isinstance(piece, int):
+            out.append(f'<break time="{max(piece, MIN_GAP_MS)}ms"/>')
+        else:
+            text = html.escape(piece.strip(), quote=False)
+            out.append(re.sub(r"([.!?؟])\s+(?=\S)", rf'\1 <break time="{MIN_GAP_MS}ms"/> ', text))
+    return "<speak>" + " ".join(out) + "</speak>"
+
+
+def synthesise(pieces: Sequence[str | int], voice: str, target: pathlib.Path) -> None:
+    """Text and pauses (ms) spoken by espeak-ng, written as 8 kHz mono 16-bit PCM WAV."""
     with tempfile.TemporaryDirectory() as tmp:
         raw = pathlib.Path(tmp) / "raw.wav"
-        subprocess.run([_tool("espeak-ng"), "-v", voice, "-s", str(ESPEAK_WPM), "-w", str(raw), text],
-                       check=True, capture_output=True)
+        subprocess.run([_tool("espeak-ng"), "-m", "-v", voice, "-s", str(ESPEAK_WPM), "-w", str(raw),
+                        ssml(pieces)], check=True, capture_output=True)
         convert(raw, target)
 
 

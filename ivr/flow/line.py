@@ -161,12 +161,13 @@ class Line:
     def node(self, lang: Language, node: Node, step: Step = Step(), message: str | None = None,
              kind: str | None = None, key: str | None = None) -> Answer:
         """A menu or page; `message` is a phrase said first (the notice of a wrong key)."""
-        if node.kind == "transfer":
+        closed = self.closed()
+        if node.kind == "transfer" and node.id not in closed:
             return self.transfer(lang, node, key)
         response = VoiceResponse()
         if step.silent >= MAX_SILENCES or step.wrong >= MAX_WRONG:
             return Answer(self.goodbye(lang, response), _goodbye(step, lang.code, node.id, key))
-        page = node.kind == "page"
+        page = node.kind != "menu"  # a closed transfer is said as a page
         params = dict(lang=lang.code, node=node.id)
         gather = twiml.gather(
             response,
@@ -179,8 +180,14 @@ class Line:
                             speech.phrase(self.menu, lang, P.NO_KEY) if step.silent else None)
         body: speech.Speech = ()
         if not step.brief and not step.silent:
-            body = speech.page(self.menu, lang, node) if page else speech.intro(self.menu, lang, node)
-        options = speech.options(self.menu, lang, node)
+            if node.kind == "transfer":
+                body = speech.closed_page(self.menu, lang, node, self.now)
+            elif page:
+                body = speech.say(speech.closed_options(self.menu, lang, node, closed, self.now),
+                                  speech.page(self.menu, lang, node))
+            else:
+                body = speech.intro(self.menu, lang, node)
+        options = speech.options(self.menu, lang, node, closed)
         hints = speech.say(speech.phrase(self.menu, lang, P.SLOW) if page else None,
                            speech.navigation(self.menu, lang) if missed else None)
         if page:
@@ -189,7 +196,8 @@ class Line:
             self.say(gather, lang, hints)
         else:
             self.say(gather, lang, speech.say(missed, body, options, hints))
-        event = Event(kind or ("silence" if step.silent else "said"), lang.code, node.id, key,
+        said = "closed" if node.kind == "transfer" and not step.brief else "said"
+        event = Event(kind or ("silence" if step.silent else said), lang.code, node.id, key,
                       "final prompt" if step.silent + 1 >= MAX_SILENCES else None)
         if step.silent + 1 >= MAX_SILENCES:
             return Answer(self.goodbye(lang, response), event)
@@ -207,7 +215,7 @@ class Line:
             return self.node(lang, self.menu.nodes[node.parent], key=digits)
         if digits == LANGUAGE_KEY:
             return self.languages(key=digits)
-        if digits == SLOW_KEY and node.kind == "page":
+        if digits == SLOW_KEY and node.kind != "menu":
             return self.node(lang, node, Step(slow=True), key=digits)
         target = node.options.get(digits)
         if target is not None:
@@ -216,15 +224,14 @@ class Line:
 
     # The transfer ------------------------------------------------------
 
+    def closed(self) -> frozenset[str]:
+        """The transfers closed at this moment."""
+        return frozenset(node.id for node in self.menu.nodes.values()
+                         if node.kind == "transfer" and not self.menu.schedules[node.schedule].is_open(self.now))
+
     def transfer(self, lang: Language, node: Node, key: str | None = None) -> Answer:
-        """Connect the caller while the service is open; when closed, say when it opens next."""
-        is_open = self.menu.schedules[node.schedule].is_open(self.now)
+        """Connect the caller (the transfer is open: `node` says its page while it is closed)."""
         response = VoiceResponse()
-        back = self.urls("node", lang=lang.code, node=node.parent or self.menu.start, b=1)
-        if not is_open:
-            self.say(response, lang, speech.closed(self.menu, lang, node, self.now))
-            response.redirect(back, method="POST")
-            return Answer(response, Event("closed", lang.code, node.id, key))
         self.say(response, lang, speech.connecting(self.menu, lang, node))
         response.dial(
             node.number.e164,
@@ -247,18 +254,27 @@ class Line:
                 self.say(gather, lang, speech.no_answer(self.menu, lang, node, retry))
             response.redirect(self.urls("node", lang=lang.code, node=back, b=1), method="POST")
             return Answer(response, event)
-        return Answer(self.goodbye(lang, response), event)
+        return Answer(self.goodbye(lang, response, last_words=False), event)
 
     # Endings and strays ------------------------------------------------
 
-    def goodbye(self, lang: Language, response: VoiceResponse | None = None) -> VoiceResponse:
+    def goodbye(self, lang: Language, response: VoiceResponse | None = None,
+                last_words: bool = True) -> VoiceResponse:
+        """The line ends the call; unless the caller was put through, first the duty number and 112."""
         response = response or VoiceResponse()
+        if last_words:
+            self.say(response, lang, speech.last_words(self.menu, lang))
         self.say(response, lang, speech.phrase(self.menu, lang, P.GOODBYE))
         response.hangup()
         return response
 
     def _goodbye_all(self, response: VoiceResponse) -> VoiceResponse:
-        for lang in self.offered():
+        """No language chosen: the duty number and 112 in the greeting's languages, then goodbye in all."""
+        offered = {lang.code: lang for lang in self.offered()}
+        for code in self.menu.greeting or list(offered)[:1]:
+            if code in offered:
+                self.say(response, offered[code], speech.last_words(self.menu, offered[code]))
+        for lang in offered.values():
             self.say(response, lang, speech.phrase(self.menu, lang, P.GOODBYE))
         response.hangup()
         return response

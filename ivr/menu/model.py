@@ -76,6 +76,7 @@ class Node:
     say: Text
     after: Text
     name: Text
+    closed_label: Text  # a transfer's option while it is closed (its page, not the call)
     options: Mapping[str, str]
     contacts: tuple[Contact, ...]
     number: Number | None
@@ -97,6 +98,20 @@ class Menu:
     phrases: Mapping[str, phrases.Phrases]
     warnings: tuple[Problem, ...]
     greeting: Mapping[str, str] = dataclasses.field(default_factory=dict)  # code -> the line's name, said first
+
+    def first_transfer(self) -> Node | None:
+        """The transfer nearest the start (fewest keys, then lowest key): the number a call that ends
+        without a choice leaves the caller with."""
+        queue, seen = [self.start], {self.start}
+        while queue:
+            node = self.nodes[queue.pop(0)]
+            if node.kind == "transfer":
+                return node
+            for _, target in sorted(node.options.items()):
+                if target not in seen and target in self.nodes:
+                    seen.add(target)
+                    queue.append(target)
+        return None
 
     def language(self, code: str) -> Language | None:
         return next((lang for lang in self.languages if lang.code == code), None)
@@ -304,7 +319,7 @@ class _Builder:
             path = ("nodes", node_id)
             if start in raw and node_id not in parents and node_id != start:
                 self.error(path, f"node {node_id!r} cannot be reached: no menu has an option for it", key=True)
-            for field in ("label", "say", "after", "name"):
+            for field in ("label", "say", "after", "name", "closed_label"):
                 if field in item:
                     self._text(path + (field,), item[field], codes)
             for key, target in item.get("options", {}).items():
@@ -324,6 +339,7 @@ class _Builder:
             nodes[node_id] = Node(
                 id=node_id, kind=item["type"], label=_frozen(item.get("label")), say=_frozen(item.get("say")),
                 after=_frozen(item.get("after")), name=_frozen(item.get("name")),
+                closed_label=_frozen(item.get("closed_label")),
                 options=MappingProxyType(dict(item.get("options", {}))), contacts=contacts, number=number,
                 schedule=item.get("schedule"), timeout=item.get("timeout", 25), parent=parents.get(node_id),
                 line=self.src.values[path][0],

@@ -38,6 +38,11 @@ class Prompt:
     instead: tuple = ()
 
     @property
+    def pieces(self) -> tuple[str | int, ...]:
+        """Its text and its pauses (ms), as a recording of it is made."""
+        return tuple(piece.ms if isinstance(piece, Pause) else piece for piece in self.speech)
+
+    @property
     def text(self) -> str:
         """What a recording of it says: pauses as commas (the checksum of a recording is taken of this)."""
         out: list[str] = []
@@ -117,17 +122,28 @@ def intro(menu: Menu, lang: Language, node: Node) -> Speech:
     return say(prompt(f"{node.id}.say", node.say.get(lang.code)), Pause(SENTENCE_PAUSE_MS))
 
 
-def options(menu: Menu, lang: Language, node: Node) -> Speech:
+def options(menu: Menu, lang: Language, node: Node, closed: frozenset[str] = frozenset()) -> Speech:
     """The node's options, each with its key. On the first menu 112 follows the first option (the
-    most needed one): early in every call, and right beside the duty phone it is not."""
+    most needed one): early in every call. A transfer in `closed` (closed now) is never offered as a
+    call that cannot be made: a menu offers its page (`closed_label`), a page leaves it out."""
     p = menu.phrases[lang.code]
     pieces: list[Piece | Speech] = []
     for key, target in sorted(node.options.items()):
-        label = menu.nodes[target].label.get(lang.code, "")
-        pieces += [prompt(f"{target}.label", p(P.PRESS, label=label, key=key)), Pause(SENTENCE_PAUSE_MS)]
+        if target in closed and node.kind == "page":
+            continue  # the page opens with it being closed (`closed_options`): no key to offer
+        pieces += [option(menu, lang, menu.nodes[target], key, target in closed), Pause(SENTENCE_PAUSE_MS)]
         if node.id == menu.start and len(pieces) == 2:
             pieces += [emergency(menu, lang), Pause(SENTENCE_PAUSE_MS)]
     return say(*pieces)
+
+
+def option(menu: Menu, lang: Language, target: Node, key: str, closed: bool = False) -> Speech:
+    """'<label>, press <key>.' (a closed transfer: its closed label, or its name)."""
+    p = menu.phrases[lang.code]
+    if closed:
+        label = target.closed_label.get(lang.code) or _capital(target.name.get(lang.code, ""))
+        return prompt(f"{target.id}.closed_label", p(P.PRESS, label=label, key=key))
+    return prompt(f"{target.id}.label", p(P.PRESS, label=target.label.get(lang.code, ""), key=key))
 
 
 def navigation(menu: Menu, lang: Language) -> Speech:
@@ -149,8 +165,8 @@ def hours_of(menu: Menu, lang: Language, schedule_name: str | None) -> Speech:
     return say(prompt(f"hours.{schedule_name}", *pieces), Pause(SENTENCE_PAUSE_MS))
 
 
-def contact(menu: Menu, lang: Language, node: Node, index: int) -> Speech:
-    """A number said twice, slowly, then when it answers.
+def contact(menu: Menu, lang: Language, node: Node, index: int, hours: bool = True) -> Speech:
+    """A number said twice, slowly, then (with `hours`) when it answers.
 
     The number is part of the recorded sentence: a changed number makes the
     recording stale, so a recording never gives an old number.
@@ -160,7 +176,8 @@ def contact(menu: Menu, lang: Language, node: Node, index: int) -> Speech:
     number = digits(item.number)
     first = _with_number(p(P.NUMBER, label=item.label[lang.code], number="%(number)s"), number)
     again = _with_number(p(P.NUMBER_AGAIN, number="%(number)s"), number)
-    return say(prompt(f"{node.id}.contacts.{index}", first, again), hours_of(menu, lang, item.schedule))
+    return say(prompt(f"{node.id}.contacts.{index}", first, again),
+               hours_of(menu, lang, item.schedule) if hours else None)
 
 
 def contacts(menu: Menu, lang: Language, node: Node) -> Speech:
@@ -201,27 +218,59 @@ def closed(menu: Menu, lang: Language, node: Node, now: dt.datetime) -> Speech:
         when = (Prompt(f"phrase.{P.ID[P.OPENS_AT]}", (text,), changing=True,
                        instead=hours_of(menu, lang, node.schedule)),)
     return say(prompt(f"{node.id}.closed", _capital(p(P.CLOSED_NOW, name=node.name[lang.code]))),
-               when, Pause(SENTENCE_PAUSE_MS), emergency(menu, lang))
+               when, Pause(SENTENCE_PAUSE_MS), emergency(menu, lang), Pause(SENTENCE_PAUSE_MS))
+
+
+def closed_page(menu: Menu, lang: Language, node: Node, now: dt.datetime) -> Speech:
+    """A transfer while it is closed: closed and when it opens (first: what a caller must know),
+    112, then who it is for, its own number (twice, with its hours), its other contacts, the rest."""
+    return say(
+        closed(menu, lang, node, now),
+        prompt(f"{node.id}.say", node.say.get(lang.code)),
+        Pause(SENTENCE_PAUSE_MS),
+        own_number(menu, lang, node),
+        *(contact(menu, lang, node, i) for i, item in enumerate(node.contacts) if item.number != node.number),
+        prompt(f"{node.id}.after", node.after.get(lang.code)),
+    )
+
+
+def closed_options(menu: Menu, lang: Language, node: Node, closed_now: frozenset[str],
+                   now: dt.datetime) -> Speech:
+    """A page's transfers that are closed now: each said closed, with when it opens, first."""
+    return say(*(closed(menu, lang, menu.nodes[target], now)
+                 for _, target in sorted(node.options.items()) if target in closed_now))
+
+
+def own_number(menu: Menu, lang: Language, node: Node, hours: bool = True) -> Speech:
+    """A transfer's own number, twice (its contact of that number, or a plain sentence), then its hours."""
+    own = [i for i, item in enumerate(node.contacts) if item.number == node.number]
+    p = menu.phrases[lang.code]
+    number = digits(node.number)
+    said = say(*(contact(menu, lang, node, i, hours=False) for i in own)) if own else prompt(
+        f"{node.id}.number", _with_number(p(P.CALL_BACK, number="%(number)s"), number),
+        _with_number(p(P.NUMBER_AGAIN, number="%(number)s"), number))
+    return say(said, hours_of(menu, lang, node.schedule) if hours else None)
 
 
 def no_answer(menu: Menu, lang: Language, node: Node, retry_key: str | None) -> Speech:
-    """Nobody answered: the number to call back (its contact, twice), the key that tries again, the
-    hours and 112; the transfer's other contacts (a fax) come last, after all a caller needs."""
+    """Nobody answered: the number to call back (twice), the key that tries again, the hours and 112.
+    Nothing after 112: a fax or another number here would bury the one a caller needs."""
     p = menu.phrases[lang.code]
-    own = [i for i, item in enumerate(node.contacts) if item.number == node.number]
-    rest = [i for i in range(len(node.contacts)) if i not in own]
-    number = digits(node.number)
-    dialled = prompt(f"{node.id}.number", _with_number(p(P.CALL_BACK, number="%(number)s"), number),
-                     _with_number(p(P.NUMBER_AGAIN, number="%(number)s"), number))
     return say(
         phrase(menu, lang, P.NO_ANSWER),
-        *(contact(menu, lang, node, i) for i in own) if own else dialled,
+        own_number(menu, lang, node, hours=False),
         prompt(f"{node.id}.retry", p(P.TRY_AGAIN, key=retry_key)) if retry_key else None,
         Pause(SENTENCE_PAUSE_MS),
         hours_of(menu, lang, node.schedule),
         emergency(menu, lang),
-        *(contact(menu, lang, node, i) for i in rest),
     )
+
+
+def last_words(menu: Menu, lang: Language) -> Speech:
+    """Before a call the line ends (silence, wrong keys): the duty number, twice, with its hours, and 112,
+    so no caller is left with nothing."""
+    node = menu.first_transfer()
+    return say(own_number(menu, lang, node) if node else None, emergency(menu, lang), Pause(SENTENCE_PAUSE_MS))
 
 
 def phrase(menu: Menu, lang: Language, message: str) -> Speech:

@@ -83,7 +83,7 @@ def synth(args: argparse.Namespace, loaded: menus.Menu, library: audio.Library) 
         if target.exists() and prompt_id not in have:
             print(f"\n{target} exists but is not in the manifest: left alone", file=sys.stderr)
             continue
-        audio_synth.synthesise(prompt.text, voice, target)
+        audio_synth.synthesise(prompt.pieces, voice, target)
         audio.write_entry(folder, prompt)
         _progress(lang.code, done, len(todo))
     print(f"{lang.code}: {len(todo)} placeholder(s) made with espeak-ng voice {voice!r}", file=sys.stderr)

@@ -111,7 +111,14 @@ class Script:
                              ("no-answer", "nobody answers (busy, no answer, failed)")):
             yield f"  {what}: {self._told(self.line.ask(dialled, DialCallStatus=status))}"
         closed = _closed_moment(schedule, self.now)
-        yield f"  when closed (as on {closed:%Y-%m-%d %H:%M}): {self._told(self._at(closed, url))}"
+        self.line.clock.now = closed
+        try:  # closed, it is a page: what it says, its keys, silence
+            page = self.line.ask(url)
+            yield f"  when closed (as on {closed:%Y-%m-%d %H:%M}), its page: {self.quote(page.prompt())}"
+            yield from self._keys(page, node)
+            yield from self._misses(page)
+        finally:
+            self.line.clock.now = self.now
 
     def _told(self, heard: twiml.Answer) -> str:
         return f"{self.quote(heard.until_next())}, then {self.ending(heard)}"
@@ -137,8 +144,7 @@ class Script:
         """Where a key took the caller: the menu's own option, or what the line answered."""
         target = self.menu.nodes[node.options[key]] if node and key in node.options else None
         if target is not None and target.kind == "transfer":
-            closed = f", closed now: then {self.ending(heard)}"
-            return f"{target.id} (transfer{'' if heard.dial else closed})"
+            return f"{target.id} (transfer{'' if heard.dial else ', closed now: its page'})"
         if target is not None:
             return target.id
         went = twiml.place(heard.gather.action) if heard.gather else twiml.Place("")

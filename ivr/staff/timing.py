@@ -27,12 +27,16 @@ from ..speech import prompts as speech
 from ..testers import twiml
 from ..testers.local import LocalLine
 
-# Characters a second of text-to-speech on a phone line, digits apart. About 150 words a minute in
-# English (six characters a word with its space and punctuation); scripts that leave out short
-# vowels (Arabic, Dari, Sorani) pack more speech into each character. Estimates, not measurements.
-CHARS_PER_S = {"fi": 14.0, "sv": 15.0, "en": 15.0, "ar": 12.0, "uk": 14.0, "ru": 14.0,
-               "fa": 12.0, "so": 14.0, "kmr": 14.0, "ckb": 12.0}
-DEFAULT_CHARS_PER_S = 14.0
+# Letters a second of speech at a natural pace on a phone line (digits, spaces and punctuation apart).
+# Scripts that leave out short vowels (Arabic) pack more speech into each letter. Estimates, not
+# measurements; the same model the issue tracker's budget figures use, so two measurements agree.
+LETTERS_PER_S = {"fi": 13.0, "sv": 13.0, "en": 13.0, "ru": 12.0, "uk": 12.0, "ar": 10.0}
+DEFAULT_LETTERS_PER_S = 11.0
+# The pause a voice makes at punctuation.
+STOP_S = 0.35  # . ? ! (and the Arabic-script question mark)
+COMMA_S = 0.15  # , ; : (and the Arabic-script comma and semicolon)
+STOPS = ".?!؟"
+COMMAS = ",;:،؛"
 DIGIT_S = 0.4  # numbers are said one digit at a time
 REQUEST_S = 0.7  # each new TwiML document: Twilio's request and the answer's round trip
 REACTION_S = 1.0  # from the end of the words to the key press
@@ -88,9 +92,12 @@ class Clockwork:
 
     def text(self, text: str, code: str, slow: bool = False) -> float:
         digits = sum(ch.isdigit() for ch in text)
-        words = " ".join(re.sub(r"\d", " ", text).split())
-        rate = CHARS_PER_S.get(code, DEFAULT_CHARS_PER_S)
-        return (digits * DIGIT_S + len(words) / rate) / (SLOW_TEMPO if slow else 1)
+        letters = sum(ch.isalpha() for ch in text)
+        stops = sum(ch in STOPS for ch in text)
+        commas = sum(ch in COMMAS for ch in text)
+        rate = LETTERS_PER_S.get(code, DEFAULT_LETTERS_PER_S)
+        spoken = digits * DIGIT_S + letters / rate + stops * STOP_S + commas * COMMA_S
+        return spoken / (SLOW_TEMPO if slow else 1)
 
     def flat(self, say: twiml.Say) -> str:
         return "".join(GAP if isinstance(p, twiml.Break) else p for p in say.parts)
@@ -202,13 +209,13 @@ class Timing:
     # What to listen for ------------------------------------------------------
 
     def option(self, lang: menus.Language, node: menus.Node, key: str) -> Mark:
-        """The option of `key` on `node`, as the speech layer words it."""
-        target = node.options[key]
-        wanted = f"{target}.label"
-        for found in speech.prompts(speech.options(self.menu, lang, node)):
-            if found.id == wanted:
-                return Mark(lang.code, found.id, found.text)
-        raise TimingError(f"{node.id}: no option for key {key}")
+        """The option of `key` on `node`, as the speech layer words it at this moment."""
+        if key not in node.options:
+            raise TimingError(f"{node.id}: no option for key {key}")
+        target = self.menu.nodes[node.options[key]]
+        closed = target.kind == "transfer" and not self.menu.schedules[target.schedule].is_open(self.at)
+        found = speech.prompts(speech.option(self.menu, lang, target, key, closed))[0]
+        return Mark(lang.code, found.id, found.text)
 
     def language(self, lang: menus.Language, second: bool = False) -> Mark:
         found = speech.language_option(self.menu, lang, second)[0]
@@ -286,6 +293,16 @@ class Timing:
             out.append(Figure(what, self.menu.nodes[duty] if duty else page, times[PRESSER], times[LISTENER],
                               (NUMBER_S, None) if duty else (None, None)))
         for transfer in transfers:
+            if not self.menu.schedules[transfer.schedule].is_open(self.at):
+                own = next((i for i, c in enumerate(transfer.contacts) if c.number == transfer.number), None)
+                if own is None:
+                    continue
+                times = self.heard_at(lang, self.routes[transfer.id], self.number(lang, transfer, own))
+                # No budget: closed, the page must first say so and when it opens (a number that cannot
+                # be called now is not what a caller needs first).
+                out.append(Figure(f"{transfer.id}, closed: its number starts", transfer, times[PRESSER],
+                                  times[LISTENER], (None, None)))
+                continue
             *before, (parent, key) = self.routes[transfer.id]
             times = self.heard_at(lang, tuple(before), self.option(lang, self.menu.nodes[parent], key))
             out.append(Figure(f"{transfer.id} offered ({parent}, key {key})", transfer, times[PRESSER],
