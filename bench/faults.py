@@ -33,7 +33,7 @@ from collections import Counter
 from ivr import cli
 from ivr.settings import BUNDLED_MENU, Settings
 from ivr.testers import checks as twimlcheck
-from ivr.testers import twiml
+from ivr.harness import reader
 from ivr import menu as menus
 
 from . import traffic
@@ -121,7 +121,7 @@ def invalid(body: bytes, content_type: str) -> str | None:
 def said(body: bytes) -> str:
     """Everything the answer says, on one line (read by the line's one TwiML reader)."""
     try:
-        answer = twiml.read(body)
+        answer = reader.read(body)
     except Exception:  # not TwiML: `invalid` says why
         return ""
     return " ".join(" ".join(say.text for say in answer.said).split())

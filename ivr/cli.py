@@ -15,7 +15,7 @@ from .staff import graph, script, stats, timing
 from .staff import hours as timetable
 from .testers import golden
 from .testers import call as simulator
-from .testers.local import quiet
+from .harness.local import quiet
 from .menu.errors import ConfigError, MenuError
 from .settings import Settings, audio_path, menu_path
 

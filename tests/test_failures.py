@@ -1,6 +1,6 @@
 """A fault inside the line reaches the caller as an apology in TwiML, never as an HTTP 500."""
 
-from ivr.flow import line as call
+from ivr.flow import line
 
 from ivr import phrases as P
 
@@ -11,7 +11,7 @@ def test_a_failing_node_is_an_apology_in_every_language_then_a_fresh_start(clien
     def broken(*args, **kwargs):
         raise RuntimeError("simulated fault")
 
-    monkeypatch.setattr(call.Line, "key", broken)
+    monkeypatch.setattr(line.Line, "key", broken)
     answer = parse(client.post("/voice/en/top/key", data={"Digits": "1"}))
     voiced = [lang.code for lang in menu.languages if lang.voice]
     assert [s.text for s in answer.said] == [menu.phrases[code](P.LOST) for code in voiced]
@@ -20,14 +20,14 @@ def test_a_failing_node_is_an_apology_in_every_language_then_a_fresh_start(clien
 
 
 def test_a_failing_first_answer_says_goodbye_instead_of_looping(client, monkeypatch):
-    monkeypatch.setattr(call.Line, "languages", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(line.Line, "languages", lambda *a, **k: 1 / 0)
     answer = parse(client.post("/voice"))
     assert answer.hangs_up and answer.redirect is None
 
 
 def test_when_even_the_apology_fails_the_static_fallback_answers(client, monkeypatch):
-    monkeypatch.setattr(call.Line, "key", lambda *a, **k: 1 / 0)
-    monkeypatch.setattr(call.Line, "apology", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(line.Line, "key", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(line.Line, "apology", lambda *a, **k: 1 / 0)
     answer = parse(client.post("/voice/fi/top/key", data={"Digits": "1"}))
     assert "6 1 5 5" in answer.text and "1 1 2" in answer.text
     assert answer.hangs_up

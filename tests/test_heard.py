@@ -4,7 +4,8 @@ silence at the language menu, a transfer's every outcome, the apology, and how T
 
 import pytest
 
-from ivr.flow import line as flow
+from ivr.flow import line
+from ivr.urls import Step
 
 import tempfile
 import pathlib
@@ -98,10 +99,10 @@ def test_dialled_on_a_node_that_is_no_transfer_goes_back_without_a_word(client):
 
 
 def test_when_the_first_answer_fails_the_caller_hears_goodbye_not_a_retry_loop(client, monkeypatch):
-    def broken(self, step=flow.Step()):
+    def broken(self, step=Step()):
         raise RuntimeError("broken")
 
-    monkeypatch.setattr(flow.Line, "languages", broken)
+    monkeypatch.setattr(line.Line, "languages", broken)
     answer = parse(client.post("/voice"))
     assert answer.hangs_up and answer.redirect is None
     assert english(answer) == GOODBYE and LOST not in answer.text
@@ -111,7 +112,7 @@ def test_when_a_later_answer_fails_the_caller_hears_sorry_and_starts_again(clien
     def broken(self, *args, **kwargs):
         raise RuntimeError("broken")
 
-    monkeypatch.setattr(flow.Line, "key", broken)
+    monkeypatch.setattr(line.Line, "key", broken)
     answer = parse(client.post("/voice/en/top/key", data={"Digits": "1"}))
     redirect = answer.root.find("Redirect")
     assert redirect.text == "/voice" and redirect.get("method") == "POST"

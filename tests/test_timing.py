@@ -87,7 +87,7 @@ def test_a_wav_header_gives_the_recordings_length(tmp_path):
 
 
 def test_the_speaking_rate_digits_and_slow_speech():
-    clock = timing.Clockwork(small(), audio.Library("/nowhere"))
+    clock = timing.Clockwork(audio.Library("/nowhere"))
     """The model the budgets are stated in: letters a second by language, each digit 0.4 s, a stop 0.35 s,
     a comma 0.15 s; spaces free."""
     assert clock.text("abcde fghij", "en") == pytest.approx(10 / 13)
@@ -115,10 +115,10 @@ def test_recorded_prompts_take_their_recordings_length(tmp_path):
     # The option is the last on the first menu, and the page says it first: the listener is no later.
     assert offered.listener == pytest.approx(offered.presser)
     number = found["centre: first number starts (duty's)"]
-    # The digits start as far into the recording as they are into its text, by the same model.
-    text = audio.read_manifest(tmp_path / "fa" / "manifest.yaml")["centre.contacts.0"].text
-    clock = timing.Clockwork(menu, audio.Library(tmp_path))
-    into = 10.0 * clock.text(text[:text.index("0 8")], "fa") / clock.text(text, "fa")
+    # The digits start as far into the recording as they are into its words and pauses, by the same model.
+    pieces = audio.needed(menu, menu.language("fa"))["centre.contacts.0"].speech
+    clock = timing.Clockwork(audio.Library(tmp_path))
+    into = 10.0 * clock.pieces(pieces[:pieces.index("0 8")], "fa") / clock.pieces(pieces, "fa")
     assert 0 < into < 10.0
     assert number.presser == pytest.approx(to_page + 2.75 + into)
     assert number.listener == pytest.approx(number.presser), "no hints at the end of a menu: nothing more to wait for"
@@ -143,7 +143,7 @@ def test_the_transfer_is_found_by_following_the_keys(tmp_path):
                          "deeper.yaml")
     assert timing.routes(deeper)["duty"] == (("top", "3"), ("more", "2"), ("centre", "1"))
     before, after = figures(flat, tmp_path, "en"), figures(deeper, tmp_path, "en")
-    clock = timing.Clockwork(deeper, audio.Library(tmp_path))
+    clock = timing.Clockwork(audio.Library(tmp_path))
     # On top "More, press 3." is said instead of "The centre, press 2."; then the new menu up to its
     # option, the reaction and one more round trip.
     extra = (clock.text("More, press 3.", "en") - clock.text("The centre, press 2.", "en")

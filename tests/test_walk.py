@@ -4,7 +4,7 @@ import pytest
 
 from ivr import phrases as P
 from ivr.menu import voices
-from ivr.testers import twiml
+from ivr.harness import reader
 
 from .conftest import line_app
 from .twiml import parse
@@ -30,7 +30,7 @@ def walk(client):
             action = read.gather.action
             # Every key at a fresh prompt; after a miss, one more miss of each kind is enough.
             queue += [(action, key) for key in (KEYS if "?" not in action else ["#"])]
-        for play in (heard for heard in read.heard_all() if isinstance(heard, twiml.Play)):
+        for play in (heard for heard in read.heard_all() if isinstance(heard, reader.Play)):
             audio = client.get(play.url)
             audio.close()
             assert audio.status_code == 200 and audio.mimetype == "audio/wav", play.url

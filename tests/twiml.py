@@ -1,4 +1,4 @@
-"""The tests' view of an answer: checks that it is TwiML at all, then reads it with ivr.testers.twiml.
+"""The tests' view of an answer: checks that it is TwiML at all, then reads it with ivr.harness.reader.
 
 `parse(response).read` is the reader's Answer (frozen records, `.next(...)`); `.root` stays for the
 few tests that look at raw XML (attribute spelling, nesting).
@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import xml.etree.ElementTree as ET
 
-from ivr.testers import twiml
+from ivr.harness import reader
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,8 +28,8 @@ class Answer:
     root: ET.Element
 
     @functools.cached_property
-    def read(self) -> twiml.Answer:
-        return twiml.read(self.root)
+    def read(self) -> reader.Answer:
+        return reader.read(self.root)
 
     @property
     def verbs(self) -> list[str]:

@@ -1,7 +1,7 @@
 """`ivr script`: the whole call as text, node by node, for proofreading.
 
 Everything here is read back from the TwiML the line really answers (the app in this process, read
-through testers.twiml), so the script cannot drift from what callers hear: what is said or played,
+through the one TwiML reader, harness.reader), so the script cannot drift from what callers hear: what is said or played,
 what each key does, what happens on silence, when the transfer is open or closed. Every offered
 language is shown; a recording is shown with the text it was made from (its manifest's).
 """
@@ -18,10 +18,11 @@ from . import options as shared
 from ..audio import library as audio
 from ..menu import hours
 from ..menu import model as menus
-from ..flow.line import MAX_SILENCES, MAX_WRONG
+from .. import urls
+from ..urls import MAX_SILENCES, MAX_WRONG
 from ..settings import Settings, audio_path
-from ..testers import twiml
-from ..testers.local import LocalLine
+from ..harness import reader
+from ..harness.local import LocalLine
 
 PAUSE = " / "
 OTHER_KEYS = "*0123456789"
@@ -37,14 +38,14 @@ class Script:
 
     # Reading answers -----------------------------------------------------
 
-    def heard(self, items: tuple[twiml.Heard, ...]) -> str:
+    def heard(self, items: tuple[reader.Heard, ...]) -> str:
         """What the caller hears, as one line: recordings with the text they were made from."""
         return " ".join(filter(None, (self._one(item) for item in items)))
 
-    def _one(self, item: twiml.Heard) -> str:
-        if isinstance(item, twiml.Say):
+    def _one(self, item: reader.Heard) -> str:
+        if isinstance(item, reader.Say):
             return _spoken(item)
-        if isinstance(item, twiml.Pause):
+        if isinstance(item, reader.Pause):
             return PAUSE.strip()
         found = item.recording
         recording = self.library.recordings(found[0]).get(found[1]) if found else None
@@ -53,10 +54,10 @@ class Script:
         made = "recorded, machine-made" if recording.synthetic else "recorded"
         return f"[{made}{', slowly' if item.slow else ''}: {recording.text}]"
 
-    def quote(self, items: tuple[twiml.Heard, ...]) -> str:
+    def quote(self, items: tuple[reader.Heard, ...]) -> str:
         return f'"{self.heard(items)}"' if items else "(nothing)"
 
-    def ending(self, answer: twiml.Answer) -> str:
+    def ending(self, answer: reader.Answer) -> str:
         """What happens after the words of an answer."""
         if answer.dial:
             return f"dials {answer.dial.number}, ringing up to {answer.dial.timeout} s"
@@ -69,19 +70,20 @@ class Script:
             return f"back to {self._redirected(answer)}"
         return "waits for a key"
 
-    def _redirected(self, answer: twiml.Answer) -> str:
+    def _redirected(self, answer: reader.Answer) -> str:
         """Where a Redirect lands, and whether the caller hears that place from its start again."""
         landed = self.line.follow(answer.next())
-        where = twiml.place(landed.gather.action).node if landed and landed.gather else ""
+        went = urls.parse(landed.gather.action) if landed and landed.gather else urls.Place("")
+        where = went.node
         if not where:
             return "the language menu"
-        fresh = self.line.ask(self.line.url("node", lang=twiml.place(landed.gather.action).lang, node=where))
+        fresh = self.line.ask(urls.url(urls.node(went.lang, where)))
         return f"{where} ({'from the start' if landed.prompt() == fresh.prompt() else 'its options only'})"
 
     # Sections --------------------------------------------------------------
 
     def languages(self) -> Iterator[str]:
-        first = self.line.ask(self.line.url("voice"))
+        first = self.line.ask(urls.url(urls.voice()))
         yield "== The language menu (each language in its own voice) =="
         yield from (f"  says: {self.heard((item,))}" for item in first.prompt())
         yield from self._keys(first, None)
@@ -91,7 +93,7 @@ class Script:
         if node.kind == "transfer":
             yield from self.transfer(lang, node)
             return
-        answer = self.line.ask(self.line.url("node", lang=lang.code, node=node.id))
+        answer = self.line.ask(urls.url(urls.node(lang.code, node.id)))
         yield f"== {node.id} ({node.kind}) =="
         yield f"  says: {self.quote(answer.prompt())}"
         yield from self._keys(answer, node)
@@ -99,10 +101,10 @@ class Script:
 
     def transfer(self, lang: menus.Language, node: menus.Node) -> Iterator[str]:
         schedule = self.menu.schedules[node.schedule]
-        url = self.line.url("node", lang=lang.code, node=node.id)
+        url = urls.url(urls.node(lang.code, node.id))
         yield f"== {node.id} (transfer to {node.number.e164}, hours: {node.schedule}) =="
         opens = self.now if schedule.is_open(self.now) else schedule.next_opening(self.now)
-        dialled = self.line.url("dialled", lang=lang.code, node=node.id)
+        dialled = urls.url(urls.dialled(lang.code, node.id))
         if opens is not None:
             heard = self._at(opens, url)
             dialled = heard.dial.action if heard.dial else dialled
@@ -120,17 +122,17 @@ class Script:
         finally:
             self.line.clock.now = self.now
 
-    def _told(self, heard: twiml.Answer) -> str:
+    def _told(self, heard: reader.Answer) -> str:
         return f"{self.quote(heard.until_next())}, then {self.ending(heard)}"
 
-    def _at(self, moment: dt.datetime, url: str) -> twiml.Answer:
+    def _at(self, moment: dt.datetime, url: str) -> reader.Answer:
         self.line.clock.now = moment
         try:
             return self.line.ask(url)
         finally:
             self.line.clock.now = self.now
 
-    def _keys(self, answer: twiml.Answer, node: menus.Node | None) -> Iterator[str]:
+    def _keys(self, answer: reader.Answer, node: menus.Node | None) -> Iterator[str]:
         """Each key that does something, where it leads; then what any other key gets."""
         wrong = self.line.follow(answer.next(WRONG_KEY))
         yield f"  waits {answer.gather.timeout} s for one key:"
@@ -140,25 +142,25 @@ class Script:
                 yield f"    {key}: {self._lead(key, heard, answer, node)}"
         yield f"    any other key: {self.quote(wrong.prompt())}"
 
-    def _lead(self, key: str, heard: twiml.Answer, here: twiml.Answer, node: menus.Node | None) -> str:
+    def _lead(self, key: str, heard: reader.Answer, here: reader.Answer, node: menus.Node | None) -> str:
         """Where a key took the caller: the menu's own option, or what the line answered."""
         target = self.menu.nodes[node.options[key]] if node and key in node.options else None
         if target is not None and target.kind == "transfer":
             return f"{target.id} (transfer{'' if heard.dial else ', closed now: its page'})"
         if target is not None:
             return target.id
-        went = twiml.place(heard.gather.action) if heard.gather else twiml.Place("")
-        if went.endpoint == "choose":
-            return "a second page of languages" if went.params.get("g") and node is None else "the language menu"
+        went = urls.parse(heard.gather.action) if heard.gather else urls.Place("")
+        if went.endpoint == urls.CHOOSE:
+            return "a second page of languages" if went.step.group and node is None else "the language menu"
         if node is None and went.node:
             return f"{self.menu.language(went.lang).name} ({went.lang}), then {went.node}"
         if node is not None and went.node == node.id:
-            if any(isinstance(item, twiml.Say | twiml.Play) and item.slow for item in heard.prompt()):
+            if any(isinstance(item, reader.Say | reader.Play) and item.slow for item in heard.prompt()):
                 return "the page again, slowly"
             return "this again, from the start"
         return went.node or self.ending(heard)
 
-    def _misses(self, answer: twiml.Answer) -> Iterator[str]:
+    def _misses(self, answer: reader.Answer) -> Iterator[str]:
         """Wrong keys in a row until goodbye; silence prompt after prompt until goodbye."""
         last = answer
         for _ in range(MAX_WRONG):
@@ -187,8 +189,8 @@ class Script:
                 yield from self.node(lang, node)
 
 
-def _spoken(say: twiml.Say) -> str:
-    text = "".join(PAUSE if isinstance(part, twiml.Break) else part for part in say.parts)
+def _spoken(say: reader.Say) -> str:
+    text = "".join(PAUSE if isinstance(part, reader.Break) else part for part in say.parts)
     return " ".join(text.split()).strip(" /")
 
 

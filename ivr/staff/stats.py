@@ -18,9 +18,11 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 
+from ..flow import events
+
 INSTALL_CHART = ".venv/bin/pip install -e '.[stats]'"  # as the README says
 # Requests the line refused (bad signature, too large, not a webhook): no caller was answered.
-REFUSED_EVENTS = {"refused", "too large", "not found", "error"}
+REFUSED_EVENTS = events.REFUSALS
 # The fields a line is made of and what each may hold; a line that breaks this is skipped and counted.
 _TEXT, _OPTIONAL_TEXT = (str,), (str, type(None))
 FIELDS = {"time": _TEXT, "event": _OPTIONAL_TEXT, "call": _OPTIONAL_TEXT, "lang": _OPTIONAL_TEXT,
@@ -31,8 +33,8 @@ SKIPPED_NOT_JSON = "not JSON"
 SKIPPED_FIELD = "a field missing or wrong"
 SKIPPED_TIME = "time not ISO 8601"
 
-ENDINGS = {("goodbye", "silence"): "silence", ("silence", "final prompt"): "silence",
-           ("goodbye", "wrong keys"): "wrong keys"}
+ENDINGS = {(events.GOODBYE, events.SILENCE): "silence", (events.SILENCE, events.FINAL_PROMPT): "silence",
+           (events.GOODBYE, events.WRONG_KEYS): "wrong keys"}
 
 
 @dataclasses.dataclass
@@ -115,16 +117,16 @@ def compute(log: Iterable[dict], skipped: Counter | None = None) -> Stats:
         first = steps[0]["time"]
         stats.per_day[first.date()] += 1
         stats.per_hour[first.hour] += 1
-        chosen = next((s["lang"] for s in steps if s.get("lang") and s["event"] != "lost"), None)
+        chosen = next((s["lang"] for s in steps if s.get("lang") and s["event"] != events.LOST), None)
         stats.languages[chosen or "none chosen"] += 1
-        heard = {s["node"] for s in steps if s["event"] == "said" and s.get("lang") and s.get("node")}
+        heard = {s["node"] for s in steps if s["event"] == events.SAID and s.get("lang") and s.get("node")}
         stats.services.update(heard)
         for step in steps:
-            if step["event"] == "transfer":
-                stats.transfers[step.get("outcome") or "none"] += 1
-            elif step["event"] == "closed":
+            if step["event"] == events.TRANSFER:
+                stats.transfers[step.get("outcome") or events.NONE] += 1
+            elif step["event"] == events.CLOSED:
                 stats.transfers["closed (outside hours)"] += 1
-        spoken = [s for s in steps if s["event"] != "hung up"]
+        spoken = [s for s in steps if s["event"] != events.HUNG_UP]
         if spoken:
             ending = ENDINGS.get((spoken[-1]["event"], spoken[-1].get("outcome")))
             if ending:

@@ -1,10 +1,11 @@
 """`ivr timing`: seconds from pick-up until a caller hears what they called for.
 
 For each offered language it follows the keys a caller presses through the menu tree (found from the
-model: the option whose key leads on to each page with numbers, and to each transfer), drives the line
-in this process, reads each answer with testers.twiml, and adds up how long what is heard takes
-(the timing model: README, "Time to information"). Two callers: one who presses as soon as their
-option is said, one who hears every prompt to its end first.
+model: the option whose key leads on to each page with numbers, and to each transfer), asks the call
+flow in this process for each answer's plan, and adds up how long what is heard takes (the timing
+model: README, "Time to information"): the words the voice says by the model, a recording by its
+WAV's length, exactly as `speech.render` would choose between them. Two callers: one who presses as
+soon as their option is said, one who hears every prompt to its end first.
 """
 
 from __future__ import annotations
@@ -12,24 +13,22 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import re
 import sys
 from collections.abc import Iterator
 
-from . import options as shared
-from ..audio import library as audio
+from . import options
+from .. import urls
+from ..audio import library
 from ..audio.synth import SLOW_TEMPO
-from ..menu import hours
-from ..menu import model as menus
+from ..flow.line import Line
+from ..menu import hours, model
 from ..menu.errors import Problem
 from ..settings import Settings, audio_path
-from ..speech import prompts as speech
-from ..testers import twiml
-from ..testers.local import LocalLine
+from ..speech import plan, prompts, render
 
 # Letters a second of speech at a natural pace on a phone line (digits, spaces and punctuation apart).
 # Scripts that leave out short vowels (Arabic) pack more speech into each letter. Estimates, not
-# measurements; the same model the issue tracker's budget figures use, so two measurements agree.
+# measurements; the same model the budgets were set in, so two measurements agree.
 LETTERS_PER_S = {"fi": 13.0, "sv": 13.0, "en": 13.0, "ru": 12.0, "uk": 12.0, "ar": 10.0}
 DEFAULT_LETTERS_PER_S = 11.0
 # The pause a voice makes at punctuation.
@@ -45,7 +44,6 @@ OFFERED_PRESSER_S = 30
 OFFERED_LISTENER_S = 60
 NUMBER_S = 35
 MAX_HOPS = 12  # redirects followed between two keys before giving up (a loop)
-GAP = "\x00"  # a break in a <Say>'s flattened text
 
 PRESSER, LISTENER = "presser", "listener"
 
@@ -56,18 +54,18 @@ class TimingError(RuntimeError):
 
 @dataclasses.dataclass(frozen=True)
 class Mark:
-    """Something to listen for in an answer: a prompt of the speech layer, or the digits of a number."""
+    """Something to listen for: a prompt in one language (by its id, which is also its recording's name)
+    heard to its end, or, with `digits`, the moment its number's first digit group starts."""
 
     code: str
-    prompt: str  # its id, which is also its recording's name
-    text: str  # as the voice says it
-    digits: tuple[str, ...] = ()  # set: the moment the number's digits start, not the prompt's end
+    prompt: str
+    digits: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
 class Figure:
     what: str
-    node: menus.Node
+    node: model.Node
     presser: float
     listener: float
     budgets: tuple[float | None, float | None]  # presser, listener
@@ -85,9 +83,8 @@ class Figure:
 class Clockwork:
     """How long what is heard takes, by the timing model."""
 
-    def __init__(self, menu: menus.Menu, library: audio.Library) -> None:
-        self.library = library
-        self.by_tts = {lang.tts_language: lang.code for lang in menu.languages if lang.voice}
+    def __init__(self, recordings: library.Library) -> None:
+        self.library = recordings
         self._wav: dict[tuple[str, str], float] = {}
 
     def text(self, text: str, code: str, slow: bool = False) -> float:
@@ -99,92 +96,68 @@ class Clockwork:
         spoken = digits * DIGIT_S + letters / rate + stops * STOP_S + commas * COMMA_S
         return spoken / (SLOW_TEMPO if slow else 1)
 
-    def flat(self, say: twiml.Say) -> str:
-        return "".join(GAP if isinstance(p, twiml.Break) else p for p in say.parts)
+    def pieces(self, pieces, code: str, slow: bool = False) -> float:
+        """Words by the model, pauses as long as the voice makes them (longer when slow, as rendered)."""
+        return sum(self.text(p, code, slow) if isinstance(p, str)
+                   else p.ms / 1000 * (render.SLOW_PAUSES if slow else 1) for p in pieces)
 
-    def until(self, say: twiml.Say, position: int) -> float:
-        """Seconds from the start of a <Say> to a position in its flattened text."""
-        code = self.by_tts.get(say.language, say.language.split("-")[0])
-        seconds, flat, index = 0.0, self.flat(say)[:position], 0
-        for part in say.parts:
-            if index >= len(flat):
-                break
-            if isinstance(part, twiml.Break):
-                seconds += part.seconds
-                index += 1
-            else:
-                seconds += self.text(flat[index:index + len(part)], code, say.slow)
-                index += len(part)
-        return seconds
+    def recorded(self, lang: model.Language, prompt: prompts.Prompt, slow: bool) -> str | None:
+        """As the web layer's recordings: a fresh recording's id (timing needs no URL)."""
+        return prompt.id if self.library.fresh(lang, prompt) else None
 
-    def item(self, heard: twiml.Heard) -> float:
-        if isinstance(heard, twiml.Pause):
-            return heard.seconds
-        if isinstance(heard, twiml.Say):
-            return self.until(heard, len(self.flat(heard)))
-        return self.recording(heard) / (SLOW_TEMPO if heard.slow else 1)
+    def sounds(self, say: plan.Say) -> list[render.Spoken | render.Played]:
+        """What is heard of `say`, as rendered (a run of pauses alone is not said)."""
+        return [sound for item in render.heard(say, self.recorded)
+                for sound in ((item,) if isinstance(item, render.Played) else item)]
 
-    def recording(self, play: twiml.Play) -> float:
-        found = play.recording
-        if found is None:
-            raise TimingError(f"<Play> {play.url} is not one of the line's recordings: its length is unknown")
-        if found not in self._wav:
-            recording = self.library.file(*found)
-            if recording is None:
-                raise TimingError(f"<Play> {play.url}: no such recording under {self.library.root}")
+    def sound(self, say: plan.Say, sound: render.Spoken | render.Played) -> float:
+        if isinstance(sound, render.Spoken):
+            return self.pieces(sound.pieces, say.lang.code, say.slow)
+        return self.recording(say.lang.code, sound.prompt.id) / (SLOW_TEMPO if say.slow else 1)
+
+    def recording(self, code: str, prompt_id: str) -> float:
+        if (code, prompt_id) not in self._wav:
+            found = self.library.file(code, prompt_id)
+            if found is None:
+                raise TimingError(f"{code}/{prompt_id}: no such recording under {self.library.root}")
             try:
-                self._wav[found] = audio.wav_seconds(recording.path)
+                self._wav[code, prompt_id] = library.wav_seconds(found.path)
             except (OSError, ValueError) as exc:  # `ivr validate` names the broken file; timing cannot use it
-                raise TimingError(f"<Play> {play.url}: {exc}") from None
-        return self._wav[found]
+                raise TimingError(f"{code}/{prompt_id}: {exc}") from None
+        return self._wav[code, prompt_id]
 
-    def total(self, items: tuple[twiml.Heard, ...]) -> float:
-        return sum(self.item(i) for i in items)
+    def total(self, said: tuple[plan.Say, ...]) -> float:
+        return sum(self.sound(say, sound) for say in said for sound in self.sounds(say))
 
-    def find(self, items: tuple[twiml.Heard, ...], mark: Mark) -> float | None:
-        """Seconds into `items` when `mark` has been heard (its end; a number: when its digits start)."""
+    def find(self, said: tuple[plan.Say, ...], mark: Mark) -> float | None:
+        """Seconds into `said` when `mark` has been heard (its end; a number: when its digits start)."""
         start = 0.0
-        for heard in items:
-            at = self._within(heard, mark)
-            if at is not None:
-                return start + at
-            start += self.item(heard)
+        for say in said:
+            for sound in self.sounds(say):
+                length = self.sound(say, sound)
+                if sound.prompt is not None and (say.lang.code, sound.prompt.id) == (mark.code, mark.prompt):
+                    if not mark.digits:
+                        return start + length
+                    before = self._before(sound.prompt.speech, mark.digits)
+                    if before is not None:
+                        # A recording: the digits start as far into it as they are into its pieces.
+                        whole = self.pieces(sound.prompt.speech, say.lang.code)
+                        spoken = self.pieces(before, say.lang.code, say.slow) if isinstance(sound, render.Spoken) \
+                            else length * (self.pieces(before, say.lang.code) / whole if whole else 0.0)
+                        return start + spoken
+                start += length
         return None
 
-    def _within(self, heard: twiml.Heard, mark: Mark) -> float | None:
-        if isinstance(heard, twiml.Play):
-            if heard.recording != (mark.code, mark.prompt):
-                return None
-            length = self.item(heard)
-            if not mark.digits:
-                return length
-            # The digits start as far into the recording as they are into the text it was made from.
-            recorded = self.library.recordings(mark.code)[mark.prompt].text
-            where = recorded.find(mark.digits[0])
-            whole = self.text(recorded, mark.code)
-            return length * (self.text(recorded[:where], mark.code) / whole) if where >= 0 and whole else 0.0
-        if not isinstance(heard, twiml.Say):
-            return None
-        flat = self.flat(heard)
-        if mark.digits:
-            pattern = rf"\s*{GAP}\s*".join(re.escape(group) for group in mark.digits)
-            found = re.search(rf"(?<!\d){pattern}(?!\d)", flat)
-            return self.until(heard, found.start()) if found else None
-        tidy = " ".join(flat.split())
-        index = tidy.find(" ".join(mark.text.split()))
-        if index < 0:
-            return None
-        # The same position in the untidied text: count the non-space characters up to the end of it.
-        wanted = len(re.sub(r"\s", "", tidy[:index + len(" ".join(mark.text.split()))]))
-        seen = 0
-        for position, ch in enumerate(flat):
-            seen += not ch.isspace()
-            if seen == wanted:
-                return self.until(heard, position + 1)
+    @staticmethod
+    def _before(pieces, digits: str):
+        """The pieces before the digit group `digits`, or None when it is not among them."""
+        for index, piece in enumerate(pieces):
+            if piece == digits:
+                return pieces[:index]
         return None
 
 
-def routes(menu: menus.Menu) -> dict[str, tuple[tuple[str, str], ...]]:
+def routes(menu: model.Menu) -> dict[str, tuple[tuple[str, str], ...]]:
     """Each node reachable from the start: the (menu node, key) pairs a caller presses to get there,
     fewest keys first (the menu tree, not a fixed list of keys)."""
     found: dict[str, tuple[tuple[str, str], ...]] = {menu.start: ()}
@@ -199,48 +172,49 @@ def routes(menu: menus.Menu) -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 class Timing:
-    def __init__(self, menu: menus.Menu, audio_root, at: dt.datetime) -> None:
+    def __init__(self, menu: model.Menu, audio_root, at: dt.datetime) -> None:
         self.menu = menu
         self.at = at
-        self.line = LocalLine(menu, audio_root, at)
-        self.clock = Clockwork(menu, self.line.library)
+        self.library = library.Library(audio_root)
+        self.clock = Clockwork(self.library)
         self.routes = routes(menu)
+
+    def offered(self) -> tuple[model.Language, ...]:
+        return self.library.offered(self.menu)
 
     # What to listen for ------------------------------------------------------
 
-    def option(self, lang: menus.Language, node: menus.Node, key: str) -> Mark:
+    def option(self, lang: model.Language, node: model.Node, key: str) -> Mark:
         """The option of `key` on `node`, as the speech layer words it at this moment."""
         if key not in node.options:
             raise TimingError(f"{node.id}: no option for key {key}")
         target = self.menu.nodes[node.options[key]]
         closed = target.kind == "transfer" and not self.menu.schedules[target.schedule].is_open(self.at)
-        found = speech.prompts(speech.option(self.menu, lang, target, key, closed))[0]
-        return Mark(lang.code, found.id, found.text)
+        return Mark(lang.code, prompts.prompts(prompts.option(self.menu, lang, target, key, closed))[0].id)
 
-    def language(self, lang: menus.Language, second: bool = False) -> Mark:
-        found = speech.language_option(self.menu, lang, second)[0]
-        return Mark(lang.code, found.id, found.text)
+    def language(self, lang: model.Language, second: bool = False) -> Mark:
+        return Mark(lang.code, prompts.language_option(self.menu, lang, second)[0].id)
 
-    def number(self, lang: menus.Language, node: menus.Node, index: int) -> Mark:
-        groups = [p for p in speech.digits(node.contacts[index].number) if isinstance(p, str)]
-        return Mark(lang.code, f"{node.id}.contacts.{index}", "", tuple(groups))
+    def number(self, lang: model.Language, node: model.Node, index: int) -> Mark:
+        first = next(p for p in prompts.digits(node.contacts[index].number) if isinstance(p, str))
+        return Mark(lang.code, f"{node.id}.contacts.{index}", first)
 
     # Following a call ----------------------------------------------------------
 
-    def heard_at(self, lang: menus.Language, route: tuple[tuple[str, str], ...], mark: Mark) -> dict[str, float]:
+    def heard_at(self, lang: model.Language, route: tuple[tuple[str, str], ...], mark: Mark) -> dict[str, float]:
         """Seconds from pick-up until `mark` is heard at the end of `route`, for each kind of caller."""
         return {caller: self._follow(lang, route, mark, caller) for caller in (PRESSER, LISTENER)}
 
     def _follow(self, lang, route, mark: Mark, caller: str) -> float:
-        self.line.clock.now = self.at
+        line = Line(self.menu, self.at, self.library)
         seconds = REQUEST_S
-        answer = self.line.ask(self.line.url("voice"))
+        answer = line.answer(urls.voice()).plan
         steps = [(self.language(lang), lang.key[0])]
         if len(lang.key) > 1:
             steps.append((self.language(lang, second=True), lang.key[1:]))
         steps += [(self.option(lang, self.menu.nodes[node], key), key) for node, key in route]
         for wanted, key in steps:
-            answer, spent = self._settle(answer)
+            answer, spent = self._settle(line, answer)
             seconds += spent
             prompt = answer.prompt()
             heard = self.clock.find(prompt, wanted)
@@ -249,15 +223,19 @@ class Timing:
             if heard is None:
                 raise TimingError(f"{lang.code}: {wanted.prompt!r} is never said where the menu offers it")
             seconds += (heard if caller == PRESSER else self.clock.total(prompt)) + REACTION_S
-            answer = self.line.follow(answer.next(key))
+            answer = self._ask(line, answer.next(key))
             seconds += REQUEST_S
-        answer, spent = self._settle(answer)
+        answer, spent = self._settle(line, answer)
         heard = self.clock.find(answer.prompt(), mark)
         if heard is None:
             raise TimingError(f"{lang.code}: {mark.prompt!r} is never said where the menu has it")
         return seconds + spent + heard
 
-    def _settle(self, answer: twiml.Answer | None) -> tuple[twiml.Answer, float]:
+    @staticmethod
+    def _ask(line: Line, request) -> plan.Plan | None:
+        return None if request is None else line.answer(*request).plan
+
+    def _settle(self, line: Line, answer: plan.Plan | None) -> tuple[plan.Plan, float]:
         """Follow redirects (and what they say) until an answer waits for a key."""
         spent = 0.0
         for _ in range(MAX_HOPS):
@@ -266,12 +244,12 @@ class Timing:
             if answer.gather is not None:
                 return answer, spent
             spent += self.clock.total(answer.until_next()) + REQUEST_S
-            answer = self.line.follow(answer.next())
+            answer = self._ask(line, answer.next())
         raise TimingError(f"more than {MAX_HOPS} answers in a row without a prompt: a loop?")
 
     # The figures ------------------------------------------------------------
 
-    def figures(self, lang: menus.Language) -> list[Figure]:
+    def figures(self, lang: model.Language) -> list[Figure]:
         """Each page's first number, each transfer's own number (where a page says it) and the transfer's
         option, in the order a caller meets them."""
         pages = [self.menu.nodes[n] for n in self.routes if self.menu.nodes[n].kind == "page"]
@@ -310,7 +288,7 @@ class Timing:
         return out
 
 
-def open_moment(menu: menus.Menu, now: dt.datetime) -> dt.datetime:
+def open_moment(menu: model.Menu, now: dt.datetime) -> dt.datetime:
     """The next weekday at 10:00 (local time) when every transfer is open; a plain weekday if none is."""
     day = now.astimezone(menu.timezone).date()
     first = None
@@ -325,7 +303,7 @@ def open_moment(menu: menus.Menu, now: dt.datetime) -> dt.datetime:
     return first
 
 
-def table(timing: Timing, lang: menus.Language) -> Iterator[str]:
+def table(timing: Timing, lang: model.Language) -> Iterator[str]:
     figures = timing.figures(lang)
     width = max([len(f.what) for f in figures] + [20]) + 2
     yield f"{lang.code}  {lang.name}"
@@ -336,12 +314,12 @@ def table(timing: Timing, lang: menus.Language) -> Iterator[str]:
         yield (f"  {figure.what:{width}}{figure.presser:>7.0f} s{figure.listener:>8.0f} s   {verdicts}").rstrip()
 
 
-def over_budget(menu: menus.Menu, library: audio.Library, at: dt.datetime | None = None) -> list[str]:
+def over_budget(menu: model.Menu, recordings: library.Library, at: dt.datetime | None = None) -> list[str]:
     """A warning line for each offered language and budget a caller's path goes over."""
     at = at or open_moment(menu, hours.clock(menu.timezone, Settings.from_env().now)())
-    timing = Timing(menu, library.root, at)
+    timing = Timing(menu, recordings.root, at)
     warnings = []
-    for lang in timing.line.offered():
+    for lang in timing.offered():
         try:
             figures = timing.figures(lang)
         except TimingError as exc:
@@ -359,8 +337,8 @@ def over_budget(menu: menus.Menu, library: audio.Library, at: dt.datetime | None
 
 
 def run(args: argparse.Namespace) -> int:
-    menu = shared.load(args)
-    code = menu and (shared.language(menu, args, default=None) if args.lang else "")
+    menu = options.load(args)
+    code = menu and (options.language(menu, args, default=None) if args.lang else "")
     if code is None:
         return 1
     try:
@@ -369,7 +347,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"ivr timing: --at: {exc}", file=sys.stderr)
         return 1
     timing = Timing(menu, audio_path(), at)
-    offered = [lang for lang in timing.line.offered() if not code or lang.code == code]
+    offered = [lang for lang in timing.offered() if not code or lang.code == code]
     if code and not offered:
         print(f"ivr timing: {code!r} is not offered to callers (see `ivr audio status --lang {code}`)",
               file=sys.stderr)
@@ -390,7 +368,7 @@ def run(args: argparse.Namespace) -> int:
 def register(commands) -> None:
     timing = commands.add_parser("timing", help="seconds from pick-up to each number and to the transfer, "
                                                 "per language, against the budgets")
-    shared.add(timing, "one language code, e.g. fi (default: every language offered)")
+    options.add(timing, "one language code, e.g. fi (default: every language offered)")
     timing.add_argument("--at", metavar="WHEN", help="the moment of the call, e.g. 2026-12-07T10:00 "
                                                      "(default: the next weekday at 10:00, Helsinki time)")
     timing.set_defaults(func=run)

@@ -23,7 +23,8 @@ from flask import Flask
 from twilio.request_validator import RequestValidator
 
 from ..web import calllog
-from . import transcript, twiml
+from . import transcript
+from ..harness import reader
 from . import checks as twimlcheck
 from ..menu import ConfigError, Menu, MenuError
 from ..settings import Settings
@@ -150,8 +151,8 @@ class Caller:
 
     def _perform(self, root: ET.Element, here: str) -> tuple[str, str, dict[str, str]] | None:
         """Play the verbs in order; return the next request, or None when the call ends."""
-        for verb in twiml.read(root).verbs:
-            if isinstance(verb, twiml.Gather):
+        for verb in reader.read(root).verbs:
+            if isinstance(verb, reader.Gather):
                 for inner in verb.children:
                     self._hear(inner)
                 pressed = self._listen(verb)
@@ -159,30 +160,30 @@ class Caller:
                     return None
                 if pressed or verb.on_empty:
                     return verb.method, verb.action or here, {"Digits": pressed}
-            elif isinstance(verb, twiml.Redirect):
+            elif isinstance(verb, reader.Redirect):
                 self.out("  [redirect]")
                 return verb.method, verb.url, {}
-            elif isinstance(verb, twiml.Dial):
+            elif isinstance(verb, reader.Dial):
                 self.out(f"  [dial {verb.number}, rings {verb.timeout} s] -> {self.dial_outcome}")
                 if verb.action:
                     status = {"DialCallStatus": self.dial_outcome, "DialCallSid": "CA" + "1" * 32,
                               "DialCallDuration": "42" if self.dial_outcome == "completed" else "0"}
                     return verb.method, verb.action, status
-            elif isinstance(verb, twiml.Hangup):
+            elif isinstance(verb, reader.Hangup):
                 self.out(f"  [{verb.tag.lower()}]")
                 return None
-            elif isinstance(verb, twiml.Other):
+            elif isinstance(verb, reader.Other):
                 self.out(f"  [{verb.tag}: not simulated]")
             else:
                 self._hear(verb)
         self.out("  [end of the answer: Twilio hangs up]")
         return None
 
-    def _hear(self, verb: twiml.Heard) -> None:
-        if isinstance(verb, twiml.Say):
+    def _hear(self, verb: reader.Heard) -> None:
+        if isinstance(verb, reader.Say):
             voice = " ".join(filter(None, (verb.language, verb.voice)))
             self.out(transcript.wrapped(f"  [{voice}] {transcript.spoken(verb)}"))
-        elif isinstance(verb, twiml.Play):
+        elif isinstance(verb, reader.Play):
             self.out(f"  [play] {verb.url}")
             problem = self._audio_problem(verb.url)
             if problem:
@@ -190,7 +191,7 @@ class Caller:
         else:
             self.out(f"  [pause {verb.seconds:g} s]")
 
-    def _listen(self, gather: twiml.Gather) -> str:
+    def _listen(self, gather: reader.Gather) -> str:
         count = gather.num_digits or "any"
         want = f"{count} key{'' if count == 1 else 's'}, {gather.timeout} s"
         self.out(f"  (listening for {want})")

@@ -19,7 +19,8 @@ import yaml
 
 from ..menu import model as menus
 from ..settings import BUNDLED_MENU
-from . import twiml
+from .. import urls
+from ..harness import reader
 from .call import OUTCOMES, Request, hear, local_line
 from .transports import InProcess
 
@@ -118,8 +119,8 @@ def reached(menu: menus.Menu, requests: Iterable[Request]) -> set[tuple[str, str
     for request in requests:
         if request.answer is None:
             continue
-        for url in twiml.read(request.answer).next_urls():
-            where = twiml.place(url)
+        for url in reader.read(request.answer).next_urls():
+            where = urls.parse(url)
             if where.node and menu.language(where.lang) and where.node in menu.nodes:
                 places.add((where.lang, where.node))
     return places

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from .twiml import Break, Say
+from ..harness.reader import Break, Say
 
 WIDTH = 100
 # Keep digit groups ("0 8") and pauses ("[0.6 s]") whole on one line.

@@ -10,6 +10,8 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 from flask import Flask
 
+from .. import urls
+
 TIMEOUT_S = 15  # Twilio gives up on a webhook after 15 seconds
 
 
@@ -70,10 +72,7 @@ class InProcess:
     def signed_url(self, url: str) -> str:
         """As security.signed_url sees it: the public base URL when one is configured."""
         full = self.absolute(url)
-        if not self.public:
-            return full
-        parts = urlsplit(full)
-        return self.public.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
+        return urls.as_signed(self.public, full) if self.public else full
 
     def request(self, method: str, url: str, form: dict[str, str], headers: dict[str, str]) -> Reply:
         full = self.absolute(url)

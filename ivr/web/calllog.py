@@ -17,11 +17,12 @@ import time
 import phonenumbers
 from flask import Flask, Response, g, request
 
+from ..flow import events
 from .security import printable
 from .views import current_menu
 
 PREFIX = "/voice"
-REFUSED = {403: "refused", 404: "not found", 405: "not found", 413: "too large"}
+REFUSED = {403: events.REFUSED, 404: events.NOT_FOUND, 405: events.NOT_FOUND, 413: events.TOO_LARGE}
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +53,13 @@ def entry(status: int) -> dict:
         # Refused (unsigned, too large, not a webhook): whoever sent it chose its CallSid, From and path,
         # so none of it is a call. Only what the line knows, and the path escaped and cut.
         found.update(method=request.method, path=printable(request.full_path.rstrip("?"), 80),
-                     event=REFUSED.get(status, "error"))
+                     event=REFUSED.get(status, events.ERROR))
         return found
     event = g.get("event")
     values = request.values
     found.update(call=_short(values.get("CallSid")), caller=masked(values.get("From")))
     if event is None:
-        found["event"] = "unknown"
+        found["event"] = events.UNKNOWN
         return found
     found.update(lang=event.lang, node=event.node, key=_short(event.key), event=event.kind,
                  outcome=_short(event.outcome))
@@ -78,7 +79,7 @@ def _record(response: Response) -> Response:
         line = entry(status)
     except Exception:  # the log must never cost the caller an answer
         log.exception("could not describe a request for the call log")
-        line = {"event": "unknown"}
+        line = {"event": events.UNKNOWN}
     line["status"] = status
     line["ms"] = round((time.perf_counter() - started) * 1000, 2) if started else None
     try:  # one write of ASCII: lines from several workers never interleave

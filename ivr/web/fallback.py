@@ -13,7 +13,7 @@ import re
 from flask import Blueprint, Response, g
 from twilio.twiml.voice_response import Say, VoiceResponse
 
-from ..flow.line import Event
+from ..flow import events
 from . import security
 
 DUTY_NUMBER = "(08) 6155 2760"  # Kajaani Reception Centre's duty phone
@@ -56,5 +56,5 @@ ANSWER = answer()
 
 @bp.route("/voice/fallback", methods=["GET", "POST"])
 def fallback():
-    g.event = Event("fallback")
+    g.event = events.Event(events.FALLBACK)
     return Response(ANSWER, mimetype="text/xml")

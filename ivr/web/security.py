@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from flask import Flask, abort, current_app, request
 from ..settings import Settings
+from .. import urls
 from twilio.request_validator import SIGNATURE_HEADER, RequestValidator, get_signature_algorithm
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -39,9 +40,10 @@ def signed_url() -> str:
     """The URL Twilio requested: IVR_PUBLIC_URL when set (and nothing the request says), else the
     request's own scheme and host (forwarded ones only from the proxies IVR_PROXY_HOPS names)."""
     public = _settings().public_url
+    if public:
+        return urls.as_signed(public, _as_sent())
     # The Host header as sent (host_url would turn a punycode name into Unicode, and costs more).
-    base = public.rstrip("/") if public else f"{request.scheme}://{request.host}"
-    return base + _as_sent()
+    return f"{request.scheme}://{request.host}" + _as_sent()
 
 
 def _as_sent() -> str:

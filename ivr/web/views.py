@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, g, request, url_for
+from flask import Blueprint, Response, current_app, g, request
 
 from . import fallback, security
-from ..flow.line import MAX_SILENCES, MAX_WRONG, Answer, Event, Line, Step
+from .. import urls
+from ..flow import events
+from ..flow.line import Answer, Line
+from ..speech.prompts import Prompt
+from ..speech.render import render
+from ..menu import Language
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -16,15 +21,22 @@ METHODS = ["GET", "POST"]
 
 
 def xml(answer: Answer) -> Response:
-    """The answer's TwiML; its event is kept for the call log."""
+    """The answer's plan as TwiML; its event is kept for the call log."""
     g.event = answer.event
-    return Response(str(answer.twiml), mimetype="text/xml")
+    return Response(render(answer.plan, recording), mimetype="text/xml")
 
 
-def urls(endpoint: str, **params) -> str:
-    """A webhook URL; zero counters are left out to keep URLs short."""
-    params = {k: v for k, v in params.items() if v not in (0, None, "")}
-    return url_for(endpoint if "." in endpoint else f"voice.{endpoint}", **params)
+def recording(lang: Language, prompt: Prompt, slow: bool) -> str | None:
+    """The URL of a fresh recording of `prompt`, or None: the voice says it (or, with none, it is left out)."""
+    library = current_app.extensions.get("ivr.audio")
+    if library is None:
+        return None
+    found = library.fresh(lang, prompt)
+    if found is None:
+        if lang.voice and not prompt.changing and library.recordings(lang.code):
+            log.info("%s: no fresh recording of %r: the voice says it", lang.code, prompt.id)
+        return None
+    return urls.url(urls.recording(lang.code, prompt.id, found.digest, slow))
 
 
 def current_menu():
@@ -34,19 +46,7 @@ def current_menu():
 
 
 def line() -> Line:
-    return Line(current_menu(), urls, current_app.extensions["ivr.clock"](), current_app.extensions.get("ivr.audio"))
-
-
-def step() -> Step:
-    """The call's counters from the URL; anything malformed counts as none."""
-    args = request.args
-    group = args.get("g", "")
-    return Step(_count(args.get("s", ""), MAX_SILENCES), _count(args.get("w", ""), MAX_WRONG), args.get("b") == "1",
-                group=group if len(group) == 1 and group in "0123456789" else "")
-
-
-def _count(value: str, most: int) -> int:
-    return min(int(value), most) if value.isascii() and value.isdigit() and len(value) < 4 else 0
+    return Line(current_menu(), current_app.extensions["ivr.clock"](), current_app.extensions.get("ivr.audio"))
 
 
 def field(name: str) -> str | None:
@@ -61,57 +61,18 @@ def digits() -> str | None:
 
 
 @bp.route("", methods=METHODS)
-def voice():
-    return xml(line().languages(step(), greet=not {"s", "w", "g"} & request.args.keys()))
-
-
-@bp.route("/choose", methods=METHODS)
-def choose():
-    return xml(line().choose(digits(), step()))
+@bp.route("/<path:rest>", methods=METHODS)
+def call(rest: str = ""):
+    """Every webhook of a call: the place its URL names (an unknown one leads back to the start)."""
+    place = urls.parse(request.full_path)
+    return xml(line().answer(place, digits(), field("DialCallStatus")))
 
 
 @bp.route("/status", methods=["POST"])
 def status():
     """Twilio's status callback: nothing to answer; the call log records how the call ended."""
-    g.event = Event("hung up", outcome=field("CallStatus"))
+    g.event = events.Event(events.HUNG_UP, outcome=field("CallStatus"))
     return Response(status=204)
-
-
-def _where(lang_code: str, node_id: str):
-    current = line()
-    lang = current.language(lang_code)
-    node = current.menu.nodes.get(node_id)
-    return current, lang, node
-
-
-@bp.route("/<lang>/<node>", methods=METHODS)
-def node(lang: str, node: str):
-    current, language, found = _where(lang, node)
-    if language is None or found is None:
-        return xml(current.lost(language))
-    return xml(current.node(language, found, step()))
-
-
-@bp.route("/<lang>/<node>/key", methods=METHODS)
-def key(lang: str, node: str):
-    current, language, found = _where(lang, node)
-    if language is None or found is None:
-        return xml(current.lost(language))
-    return xml(current.key(language, found, digits(), step()))
-
-
-@bp.route("/<lang>/<node>/dialled", methods=METHODS)
-def dialled(lang: str, node: str):
-    current, language, found = _where(lang, node)
-    if language is None or found is None:
-        return xml(current.lost(language))
-    return xml(current.dialled(language, found, field("DialCallStatus")))
-
-
-@bp.route("/<path:rest>", methods=METHODS)
-def stray(rest: str):
-    """An unknown webhook path: back to the start rather than an error page."""
-    return xml(line().lost(None))
 
 
 @bp.errorhandler(Exception)
@@ -121,7 +82,7 @@ def failed(exc: Exception):
         return exc
     log.exception("webhook %s failed", security.printable(request.path))
     try:
-        return xml(line().apology(retry=request.path != url_for("voice.voice")))
+        return xml(line().apology(retry=urls.parse(request.path) != urls.voice()))
     except Exception:  # the flow itself is broken: the static answer needs nothing of it
         log.exception("apology failed too; answering with the fallback")
         return Response(fallback.ANSWER, mimetype="text/xml")

@@ -13,7 +13,7 @@ import pathlib
 
 from ..menu import Menu
 from ..settings import Settings
-from . import twiml
+from . import reader
 
 
 @contextlib.contextmanager
@@ -50,21 +50,14 @@ class LocalLine:
         self.library = self.app.extensions["ivr.audio"]
         self.client = self.app.test_client()
 
-    def url(self, endpoint: str, **params) -> str:
-        """The line's own URL for an endpoint (voice, choose, node, key, dialled), as the app builds it."""
-        from ..web import views
-
-        with self.app.test_request_context():
-            return views.urls(endpoint, **params)
-
-    def ask(self, url: str, **fields: str) -> twiml.Answer:
+    def ask(self, url: str, **fields: str) -> reader.Answer:
         with quiet():
             reply = self.client.post(url, data=fields)
         if reply.status_code != 200:
             raise RuntimeError(f"POST {url} answered HTTP {reply.status_code}")
-        return twiml.read(reply.get_data())
+        return reader.read(reply.get_data())
 
-    def follow(self, step: twiml.Next | None) -> twiml.Answer | None:
+    def follow(self, step: reader.Next | None) -> reader.Answer | None:
         """The answer to the request Twilio makes next; None when the call has ended."""
         return None if step is None else self.ask(step.url, **step.fields)
 

@@ -2,15 +2,16 @@
 
 `read(answer)` turns a TwiML document into an `Answer` of verbs (Say, Play, Pause, Gather, Dial,
 Redirect, Hangup); `Answer.next(...)` is the request Twilio makes after it, for a key, for silence or
-for how a transfer ended. `place(url)` reads the line's own URLs (/voice/<lang>/<node>/..., /audio/...):
-the one spelling of that grammar outside the web layer. Every tester and staff tool reads answers here.
+for how a transfer ended. The line's own URLs in it are read by `ivr.urls`. Every tester and staff tool
+reads answers here: the one TwiML reader (the one writer is `ivr.speech.render`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import xml.etree.ElementTree as ET
-from urllib.parse import parse_qsl, urlsplit
+
+from .. import urls
 
 DEFAULT_TIMEOUT_S = 5  # Twilio's own defaults, for attributes an answer leaves out
 DEFAULT_RING_S = 30
@@ -47,12 +48,12 @@ class Play:
     @property
     def recording(self) -> tuple[str, str] | None:
         """(language code, prompt id) of one of the line's recordings; None for any other URL."""
-        where = place(self.url)
-        return (where.lang, where.prompt) if where.endpoint == "audio" else None
+        where = urls.parse(self.url)
+        return (where.lang, where.prompt) if where.endpoint == urls.AUDIO else None
 
     @property
     def slow(self) -> bool:
-        return place(self.url).params.get("slow") == "1"
+        return urls.parse(self.url).step.slow
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,41 +190,6 @@ class Answer:
         """Every URL Twilio could request next from this answer."""
         urls = [v.action for v in self.verbs if isinstance(v, Gather | Dial) and v.action]
         return urls + [v.url for v in self.verbs if isinstance(v, Redirect)]
-
-
-@dataclasses.dataclass(frozen=True)
-class Place:
-    """Where one of the line's URLs points.
-
-    endpoint: voice (the language menu), choose (its keys), node, key (a node's keys), dialled (after a
-    transfer), audio (a recording), or "" for a URL that is not the line's.
-    """
-
-    endpoint: str
-    lang: str = ""
-    node: str = ""
-    prompt: str = ""
-    params: dict = dataclasses.field(default_factory=dict, compare=False)
-
-
-def place(url: str) -> Place:
-    parts = urlsplit(url.strip())
-    params = dict(parse_qsl(parts.query))
-    path = [p for p in parts.path.split("/") if p]
-    if path[:1] == ["audio"] and len(path) == 3 and path[2].endswith(".wav"):
-        return Place("audio", path[1], prompt=path[2][:-len(".wav")], params=params)
-    if path[:1] != ["voice"]:
-        return Place("", params=params)
-    rest = path[1:]
-    if not rest:
-        return Place("voice", params=params)
-    if rest == ["choose"]:
-        return Place("choose", params=params)
-    if len(rest) == 2:
-        return Place("node", rest[0], rest[1], params=params)
-    if len(rest) == 3 and rest[2] in ("key", "dialled"):
-        return Place(rest[2], rest[0], rest[1], params=params)
-    return Place("", params=params)
 
 
 def read(document: str | bytes | ET.Element) -> Answer:
