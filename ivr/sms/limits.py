@@ -97,7 +97,7 @@ class SqliteLimits:
             if db.execute("SELECT 1 FROM callers WHERE hash = ?", (digest,)).fetchone():
                 return "already"
             row = db.execute("SELECT sent FROM days WHERE day = ?", (day,)).fetchone()
-            if row and row[0] >= self.cap:
+            if (row[0] if row else 0) >= self.cap:
                 return "cap"
             db.execute("INSERT INTO callers (hash, expires) VALUES (?, ?)", (digest, moment + DAY_S))
             db.execute("INSERT INTO days (day, sent) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET sent = sent + 1",
