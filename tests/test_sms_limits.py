@@ -98,8 +98,10 @@ def test_expired_numbers_and_old_days_are_purged_sqlite(tmp_path):
     limits.try_acquire(OTHER, NOW + dt.timedelta(days=2))
     with sqlite3.connect(path) as db:
         rows = db.execute("SELECT hash FROM callers").fetchall(), db.execute("SELECT day, sent FROM days").fetchall()
+        mode = db.execute("PRAGMA journal_mode").fetchone()
     db.close()
     assert rows == ([(hashed(KEY, OTHER),)], [("2026-12-02", 1)])
+    assert mode == ("wal",)  # the workers of a machine read while one writes
 
 
 def test_the_number_expires_after_24_hours_redis(redis_url):  # noqa: F811
@@ -136,6 +138,7 @@ def race(make, callers):
 
 
 def test_racing_for_one_number_exactly_one_gets_it(store):
+    """On a new store too: eight connections making the SQLite file at once all get an answer."""
     assert race(store, [CALLER] * 8) == ["already"] * 7 + ["ok"]
 
 

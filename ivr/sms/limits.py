@@ -76,11 +76,15 @@ class SqliteLimits:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.closing(sqlite3.connect(self.path, timeout=STORE_TIMEOUT_S, isolation_level=None)) as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("CREATE TABLE IF NOT EXISTS callers (hash TEXT PRIMARY KEY, expires REAL NOT NULL)")
-                db.execute("CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY, sent INTEGER NOT NULL)")
+                try:
+                    db.execute("PRAGMA journal_mode=WAL")  # kept in the file: readers never wait for a writer
+                except sqlite3.OperationalError:
+                    pass  # another connection is switching the new file to WAL right now
                 db.execute("BEGIN IMMEDIATE")  # the write lock now, before reading: no two "ok"s
                 try:
+                    # In the transaction: made outside, two new connections race to make them and one fails.
+                    db.execute("CREATE TABLE IF NOT EXISTS callers (hash TEXT PRIMARY KEY, expires REAL NOT NULL)")
+                    db.execute("CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY, sent INTEGER NOT NULL)")
                     yield db
                 except BaseException:
                     db.execute("ROLLBACK")
