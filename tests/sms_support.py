@@ -55,14 +55,22 @@ class FakeTwilio:
         return answer(environ, start_response)
 
 
-@pytest.fixture
-def twilio():
-    """The fake Twilio and its base URL."""
+@pytest.fixture(scope="module")
+def twilio_server():
+    """One server for a module: stopping one takes half a second."""
     fake = FakeTwilio()
     with serving(fake) as url:
         fake.url = url
         yield fake
         fake.released.set()
+
+
+@pytest.fixture
+def twilio(twilio_server):
+    """The fake Twilio (its base URL in `.url`), with nothing posted yet, accepting messages."""
+    twilio_server.released.set()  # a request a test left hanging ends now
+    twilio_server.posted, twilio_server.mode, twilio_server.released = [], "accept", threading.Event()
+    return twilio_server
 
 
 def free_port() -> int:
