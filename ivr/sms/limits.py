@@ -23,7 +23,7 @@ from ..settings import Settings
 Verdict = Literal["ok", "already", "cap"]
 HELSINKI = ZoneInfo("Europe/Helsinki")  # the cap counts the line's calendar day
 DAY_S = 24 * 60 * 60  # one message per number in 24 hours, from the one sent
-STORE_TIMEOUT_S = 2.0  # a busy or unreachable store costs the caller at most this, twice
+STORE_TIMEOUT_S = 1.0  # a busy or unreachable store costs the caller at most this, twice (ask, release)
 
 
 class LimitsError(Exception):

@@ -10,7 +10,7 @@ import logging
 
 from ..settings import Settings
 
-TIMEOUT_S = 4.0  # to connect, and again to read the answer: well inside Twilio's 15 s for the call's webhook
+TIMEOUT_S = 3.0  # to connect, and again to read the answer: with the limits' store, inside Twilio's 15 s for a webhook
 
 log = logging.getLogger(__name__)
 
