@@ -64,6 +64,17 @@ def test_a_messaging_service_sends_it(line, twilio):  # noqa: F811
     assert "From" not in twilio.posted[0].form
 
 
+def test_an_alphanumeric_sender_starting_with_mg_is_a_sender(line, twilio):  # noqa: F811
+    assert ask(dataclasses.replace(line, sms_from="MGKajaani")) == "sent"
+    assert twilio.posted[0].form["From"] == "MGKajaani"
+
+
+def test_anything_unexpected_is_a_failure_not_an_exception(line, twilio):  # noqa: F811
+    """A language the menu has no phrases for (a bug in the caller of request_sms): "failed", nothing sent."""
+    assert ask(line, lang=dataclasses.replace(FI, code="xx")) == "failed"
+    assert twilio.posted == []
+
+
 def test_a_second_request_the_same_day_is_refused(line, twilio):  # noqa: F811
     assert ask(line) == "sent"
     assert ask(line, now=OPEN + dt.timedelta(hours=3)) == "already"

@@ -7,22 +7,25 @@ names the failure, never the number: Twilio's own error text may quote it.
 from __future__ import annotations
 
 import logging
+import re
+
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
 
 from ..settings import Settings
 
 TIMEOUT_S = 3.0  # to connect, and again to read the answer: with the limits' store, inside Twilio's 15 s for a webhook
+
+SERVICE_SID = re.compile(r"MG[0-9a-fA-F]{32}")  # a Messaging Service; an alphanumeric sender may start with MG too
 
 log = logging.getLogger(__name__)
 
 
 def send(settings: Settings, to: str, body: str, timeout: float = TIMEOUT_S) -> bool:
     """Ask Twilio to send `body` to `to` (E.164) from IVR_SMS_FROM; True when Twilio accepted it."""
-    from twilio.base.exceptions import TwilioException, TwilioRestException
-    from twilio.http.http_client import TwilioHttpClient
-    from twilio.rest import Client
-
     sender = settings.sms_from or ""
-    origin = {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
+    origin = {"messaging_service_sid": sender} if SERVICE_SID.fullmatch(sender) else {"from_": sender}
     http = TwilioHttpClient(timeout=timeout, max_retries=0)
     try:
         # environment={}: the settings are read in one place; TWILIO_EDGE and the like must not redirect it.

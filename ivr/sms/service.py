@@ -40,7 +40,11 @@ def offered(settings: Settings, menu: Menu, caller: object) -> bool:
 def request_sms(settings: Settings, menu: Menu, lang: Language, caller: object, now: dt.datetime, *,
                 timeout: float = TIMEOUT_S) -> Outcome:
     """Text the duty number, its hours and the line's name to `caller` (Twilio's From) in `lang`."""
-    outcome = _request(settings, menu, lang, caller, now, timeout)
+    try:
+        outcome = _request(settings, menu, lang, caller, now, timeout)
+    except Exception as exc:  # the caller hears "not sent" and the number, never silence; the type alone:
+        log.error("text message failed: %s", type(exc).__name__)  # an exception's text may quote the number
+        outcome = "failed"
     log.info("text message: %s", outcome)
     return outcome
 
@@ -73,9 +77,6 @@ def _request(settings, menu, lang, caller, now, timeout) -> Outcome:
         return "failed"
     except LimitsError as exc:
         log.error("text message: %s", exc)
-        return "failed"
-    except Exception as exc:  # the caller hears "not sent" and the number, never silence
-        log.error("text message failed: %s", type(exc).__name__)
         return "failed"
     finally:
         limits.close()
