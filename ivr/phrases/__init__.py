@@ -59,6 +59,11 @@ HOURS_HOLIDAY = N_("%(name)s (public holiday)")
 HOURS_CLOSURE = N_("closure day (%(where)s)")
 STAFF = (HOURS_OPEN, HOURS_CLOSED, HOURS_WEEKEND, HOURS_NO_HOURS, HOURS_HOLIDAY, HOURS_CLOSURE)
 
+# The number by text message (ivr/sms): written, never said, so never recorded. Short: two SMS
+# segments hold 134 characters in Arabic or Russian, and the line's name, label and hours fill most.
+SMS_BODY = N_("%(line)s. %(label)s: %(number)s. %(hours)s")
+WRITTEN = (SMS_BODY,)
+
 EMERGENCY_NUMBER = "1 1 2"
 
 
@@ -138,4 +143,4 @@ ID = {
     LOST: "lost", WORKING_WEEK: "working_week", TRY_AGAIN: "try_again",
     NAVIGATION: "navigation", CALL_BACK: "call_back",
 }
-ALL = tuple(ID) + STAFF  # every phrase, once: the catalogs must translate each
+ALL = tuple(ID) + STAFF + WRITTEN  # every phrase, once: the catalogs must translate each
