@@ -143,6 +143,14 @@ def test_validate_judges_ended_notices_by_the_line_clock(tmp_path, capsys, monke
         assert any(line.startswith(ended) for line in capsys.readouterr().out.splitlines()) == warned, now
 
 
+@pytest.mark.parametrize("name, value", [("IVR_NOW", "Christmas"), ("IVR_PROXY_HOPS", "x")])
+def test_a_bad_setting_is_not_blamed_on_the_menu(monkeypatch, name, value):
+    """Asking the line's clock for today must not turn a bad environment variable into a menu problem
+    (the server refuses to start on it, with its own message)."""
+    monkeypatch.setenv(name, value)
+    assert menu.loads(GOOD + NOTICE, "menus/x.yaml").notices[0].id == "moved_desk"
+
+
 def test_notices_on_counts_from_and_until_and_no_day_outside():
     """Live from its first to its last day inclusive, in file order; not the day before or after."""
     later = "  - id: forms_late\n    from: 2026-12-18\n    until: 2026-12-31\n    say:\n      fi: Lomakkeet.\n" \

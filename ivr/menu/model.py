@@ -219,7 +219,10 @@ def loads(text: str, filename: str = "<menu>", today: dt.date | None = None) -> 
 
 def line_today(tz: ZoneInfo) -> dt.date:
     """Today in `tz` by the line's clock: IVR_NOW (read by Settings) freezes it, as for calls."""
-    return hours.clock(tz, Settings.from_env().now)().date()
+    try:
+        return hours.clock(tz, Settings.from_env().now)().date()
+    except ValueError:  # a bad setting (IVR_NOW, IVR_PROXY_HOPS) is no fault of the menu: the server reports it
+        return hours.clock(tz)().date()
 
 
 class _Builder:
