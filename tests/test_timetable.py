@@ -57,7 +57,9 @@ def test_starts_today_by_the_line_clock_for_60_days(capsys, monkeypatch):
     out = hours_of(capsys)
     assert out[0] == "desk: office (phone number), desk (transfer); 60 days from 2026-11-30, names in 'en'"
     assert out[1] == "2026-11-30 Mon open 08:00-15:00"
-    assert len(out) == 61
+    days = [line for line in out[1:] if not line.startswith("  notice ")]
+    assert len(days) == 60 and days[-1].startswith("2027-01-28 ")
+    assert len(out) == 1 + 60 + 5  # the test line's notice, under each of its five days (14-18 December)
 
 
 def test_the_table_agrees_with_the_line_all_year(menu):

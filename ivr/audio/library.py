@@ -27,6 +27,7 @@ import yaml
 
 from .. import phrases as P
 from ..speech import prompts as speech
+from ..speech.notices import notice
 from ..menu.errors import Problem
 from ..menu import Language, Menu
 
@@ -174,6 +175,7 @@ def needed(menu: Menu, lang: Language) -> dict[str, speech.Prompt]:
         parts.append(speech.phrase(menu, lang, message))
     transfers = frozenset(node.id for node in menu.nodes.values() if node.kind == "transfer")
     parts.append(speech.last_words(menu, lang))
+    parts += [notice(menu, lang, each) for each in menu.notices]  # every notice, live or not: recorded ahead
     for node in menu.nodes.values():
         if node.kind == "menu":
             parts.append(speech.intro(menu, lang, node))

@@ -14,13 +14,14 @@ import os
 import pathlib
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
 from .. import phrases
+from ..settings import Settings
 from . import hours, voices
 from .errors import MenuError, Problem
 from .source import Source, dotted
@@ -87,6 +88,20 @@ class Node:
 
 
 @dataclasses.dataclass(frozen=True)
+class Notice:
+    """A dated announcement (a closure, a move, a changed service): said once per call on its days."""
+
+    id: str
+    first: dt.date  # `from`, inclusive
+    last: dt.date  # `until`, inclusive
+    say: Text
+    line: int
+
+    def live(self, day: dt.date) -> bool:
+        return self.first <= day <= self.last
+
+
+@dataclasses.dataclass(frozen=True)
 class Menu:
     name: str
     source: str
@@ -98,6 +113,11 @@ class Menu:
     phrases: Mapping[str, phrases.Phrases]
     warnings: tuple[Problem, ...]
     greeting: Mapping[str, str] = dataclasses.field(default_factory=dict)  # code -> the line's name, said first
+    notices: tuple[Notice, ...] = ()  # in file order
+
+    def notices_on(self, day: dt.date) -> tuple[Notice, ...]:
+        """The notices callers hear on `day` (the menu's local date): from and until both count."""
+        return tuple(notice for notice in self.notices if notice.live(day))
 
     def first_transfer(self) -> Node | None:
         """The transfer nearest the start (fewest keys, then lowest key): the number a call that ends
@@ -117,16 +137,16 @@ class Menu:
         return next((lang for lang in self.languages if lang.code == code), None)
 
 
-def load(path: str | pathlib.Path) -> Menu:
+def load(path: str | pathlib.Path, today: dt.date | None = None) -> Menu:
     path = pathlib.Path(path)
-    return parsed(read(path), path)
+    return parsed(read(path), path, today)
 
 
-def parsed(data: bytes, path: pathlib.Path) -> Menu:
+def parsed(data: bytes, path: pathlib.Path, today: dt.date | None = None) -> Menu:
     """The menu in the file's bytes, or MenuError: whatever else goes wrong while checking them
     (a bug, a file built to break the parser) is one more problem line, never another exception."""
     try:
-        return loads(decoded(data, path), shown(path))
+        return loads(decoded(data, path), shown(path), today)
     except MenuError:
         raise
     except Exception as exc:  # RecursionError, MemoryError and the like: refused, the line stays up
@@ -188,18 +208,28 @@ def shown(path: pathlib.Path) -> str:
         return str(path)
 
 
-def loads(text: str, filename: str = "<menu>") -> Menu:
+def loads(text: str, filename: str = "<menu>", today: dt.date | None = None) -> Menu:
+    """`today` (the menu's local date) tells which notices have ended; None: today by the line's clock."""
     source = Source(text, filename)
     problems = source.schema_problems()
     if problems:
         raise MenuError(problems)
-    return _Builder(source).build()
+    return _Builder(source, (lambda tz: today) if today else line_today).build()
+
+
+def line_today(tz: ZoneInfo) -> dt.date:
+    """Today in `tz` by the line's clock: IVR_NOW (read by Settings) freezes it, as for calls."""
+    try:
+        return hours.clock(tz, Settings.from_env().now)().date()
+    except ValueError:  # a bad setting (IVR_NOW, IVR_PROXY_HOPS) is no fault of the menu: the server reports it
+        return hours.clock(tz)().date()
 
 
 class _Builder:
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, today: Callable[[ZoneInfo], dt.date] = line_today) -> None:
         self.src = source
         self.data = source.data
+        self.today = today  # asked once the menu's time zone is known
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 
@@ -217,6 +247,7 @@ class _Builder:
         nodes = self._nodes(codes, schedules)
         catalogs = self._phrases(languages)
         greeting = self._greeting(codes)
+        notices = self._notices(codes, tz)
         if self.problems:
             raise MenuError(sorted(self.problems, key=lambda p: (p.line, p.col)))
         return Menu(
@@ -230,6 +261,7 @@ class _Builder:
             phrases=MappingProxyType(catalogs),
             warnings=tuple(self.warnings),
             greeting=MappingProxyType(greeting),
+            notices=tuple(notices),
         )
 
     def _greeting(self, codes: list[str]) -> dict[str, str]:
@@ -299,13 +331,43 @@ class _Builder:
                     weekly[hours.WEEKDAYS.index(day)] = hours.parse_hours(text)
                 except ValueError as exc:
                     self.error(path + ("weekly", day), str(exc))
-            closed = set()
-            for index, text in enumerate(item.get("closed", [])):
-                try:
-                    closed.add(dt.date.fromisoformat(text))
-                except ValueError:
-                    self.error(path + ("closed", index), f"{text!r} is not a date: write YYYY-MM-DD, e.g. 2026-12-28")
+            closed = {day for index, text in enumerate(item.get("closed", []))
+                      if (day := self._date(path + ("closed", index), text))}
             result[name] = hours.Schedule(name, tz, tuple(weekly), frozenset(closed), table)
+        return result
+
+    def _date(self, path, text: str) -> dt.date | None:
+        """A YYYY-MM-DD the schema let through, or None (an error) when no such day exists (2026-02-30)."""
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.error(path, f"{text!r} is not a date: write YYYY-MM-DD, e.g. 2026-12-28")
+            return None
+
+    def _notices(self, codes: list[str], tz: ZoneInfo) -> list[Notice]:
+        result: list[Notice] = []
+        seen: dict[str, int] = {}
+        today = None
+        for index, item in enumerate(self.data.get("notices") or []):
+            path = ("notices", index)
+            notice_id = item["id"]
+            if notice_id in seen:
+                self.error(path + ("id",), f"notice {notice_id!r} is already the id of notices[{seen[notice_id]}]: "
+                           "give each notice its own id (its recordings are named after it)")
+            seen.setdefault(notice_id, index)
+            self._text(path + ("say",), item["say"], codes)
+            first, last = self._date(path + ("from",), item["from"]), self._date(path + ("until",), item["until"])
+            if first is None or last is None:
+                continue
+            if last < first:
+                self.error(path + ("until",), f"notice {notice_id!r} ends (until {last}) before it starts "
+                           f"(from {first}): make until the last day callers should hear it, on or after from")
+                continue
+            today = today or self.today(tz)
+            if last < today:
+                self.warn(path + ("until",), f"notice {notice_id!r} ended on {last}: callers no longer hear it; "
+                          "remove it from the menu")
+            result.append(Notice(notice_id, first, last, _frozen(item["say"]), self.src.values[path][0]))
         return result
 
     def _nodes(self, codes: list[str], schedules: Mapping[str, hours.Schedule]) -> dict[str, Node]:

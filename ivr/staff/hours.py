@@ -3,7 +3,8 @@
 Answers from the same `hours.Schedule` the line asks during calls; holiday names
 come from the `holidays` package in the chosen language where it has that
 language, else in English; the words around them ("open", "weekend") from the
-line's phrase catalogs, in the chosen language.
+line's phrase catalogs, in the chosen language. A notice (menu `notices:`) is shown
+under each day callers hear it, with its text in the chosen language.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from .. import phrases as P
 from ..menu import hours
 from ..settings import Settings
 from ..menu import model as menus
+
+NOTICE_WIDTH = 60  # a notice's text is cut to about this, so each stays one line beside the days
 
 
 def holiday_names(schedule: hours.Schedule, code: str):
@@ -67,6 +70,22 @@ def days(menu: menus.Menu, name: str, first: dt.date, count: int, code: str) -> 
         yield f"{label} {say(P.HOURS_CLOSED, reasons=say.join(reasons))}"
 
 
+def notices(menu: menus.Menu, day: dt.date, code: str) -> Iterator[str]:
+    """The notices callers hear on `day`, one line each: its id and its text in `code`, shortened."""
+    for notice in menu.notices_on(day):
+        yield f"  notice {notice.id}: {shortened(notice.say[code])}"
+
+
+def shortened(text: str, width: int = NOTICE_WIDTH) -> str:
+    """The text on one line, cut at a word near `width` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > width // 2 else cut).rstrip(" ,.;:،") + "…"
+
+
 def run(args: argparse.Namespace) -> int:
     menu = shared.load(args)
     code = menu and shared.language(menu, args)
@@ -84,8 +103,10 @@ def run(args: argparse.Namespace) -> int:
             print()
         print(f"{name}: {', '.join(users(menu, name)) or 'not used by any node'}; "
               f"{args.days} days from {first.isoformat()}, names in {code!r}")
-        for line in days(menu, name, first, args.days, code):
+        for offset, line in enumerate(days(menu, name, first, args.days, code)):
             print(line)
+            for notice in notices(menu, first + dt.timedelta(days=offset), code):
+                print(notice)
     return 0
 
 
