@@ -32,9 +32,9 @@ from collections import Counter
 
 from ivr import cli
 from ivr.settings import BUNDLED_MENU, Settings
-from ivr.testers import checks as twimlcheck
+from ivr.testers import checks
 from ivr.harness import reader
-from ivr import menu as menus
+from ivr.menu import model
 
 from . import traffic
 from .run import TOKEN, Server
@@ -110,7 +110,7 @@ def post(port: int, line: str) -> tuple[int | str, str, bytes]:
 
 def invalid(body: bytes, content_type: str) -> str | None:
     """Why Twilio could not play this answer, or None."""
-    root, problems = twimlcheck.parse(body, content_type)
+    root, problems = checks.parse(body, content_type)
     if problems:
         return problems[0]
     if not any(element.tag in AUDIBLE for element in root.iter()):
@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         stop, current, loads = threading.Event(), ["start"], []
         started = time.monotonic()
         try:
-            lines = traffic.signed_lines(menus.load(copy), f"http://127.0.0.1:{server.port}", TOKEN, (STATUS,))
+            lines = traffic.signed_lines(model.load(copy), f"http://127.0.0.1:{server.port}", TOKEN, (STATUS,))
             probe = next(x for x in lines if x.startswith(PROBE + "\t"))
             loads = [Load(server.port, lines, i * len(lines) // args.threads, stop, current)
                      for i in range(args.threads)]

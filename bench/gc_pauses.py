@@ -21,13 +21,14 @@ from collections import defaultdict
 
 
 def measure(requests: int, freeze: bool) -> dict[int, list[float]]:
-    from ivr import create_app, menu as menus
+    from ivr import create_app
+    from ivr.menu import model
     from ivr.settings import BUNDLED_MENU, Settings
 
     from . import traffic
 
     app = create_app(Settings(require_token=False, call_log=False))
-    paths = traffic.paths(menus.load(BUNDLED_MENU))
+    paths = traffic.paths(model.load(BUNDLED_MENU))
     client = app.test_client()
     if freeze:
         gc.freeze()

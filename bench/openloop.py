@@ -27,7 +27,7 @@ import time
 import gevent
 from gevent import socket
 
-from ivr import menu as menus
+from ivr.menu import model
 from ivr.settings import BUNDLED_MENU
 
 from . import traffic
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ivr-openloop-", dir=shm) as tmp:
         server = Server("the line", None, pathlib.Path(tmp) / "server.log")
         try:
-            lines = traffic.signed_lines(menus.load(BUNDLED_MENU), f"http://127.0.0.1:{server.port}", TOKEN)
+            lines = traffic.signed_lines(model.load(BUNDLED_MENU), f"http://127.0.0.1:{server.port}", TOKEN)
             requests = raw_requests(server.port, lines)
             run(server.port, requests, *WARM_UP)
             runs = [run(server.port, requests, rate, args.seconds) for rate in rates]

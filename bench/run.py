@@ -25,7 +25,7 @@ import tempfile
 import time
 import urllib.request
 
-from ivr import menu as menus
+from ivr.menu import model
 from ivr.menu.errors import MenuError
 from ivr.settings import BUNDLED_MENU
 
@@ -126,7 +126,7 @@ def time_large_menu() -> list[str]:
         with bigmenu.catalogs():
             started = time.perf_counter()
             try:
-                loaded = menus.loads(text, "generated.yaml")
+                loaded = model.loads(text, "generated.yaml")
                 outcome = f"accepted ({len(loaded.nodes)} nodes)"
             except MenuError as exc:
                 outcome = f"refused: {exc.problems[0].message}"
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args(argv)
     wrk = ensure_wrk()
-    menu = menus.load(BUNDLED_MENU)
+    menu = model.load(BUNDLED_MENU)
     runs: dict[str, list[dict]] = {name: [] for name, _ in SERVERS}
     rss: dict[str, list[float]] = {}
     # The servers' stdout (the call log) goes to memory when it can, as to a platform's log pipe:

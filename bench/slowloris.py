@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 
-from ivr import menu as menus
+from ivr.menu import model
 from ivr.settings import BUNDLED_MENU
 
 from . import traffic
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         stop = threading.Event()
         attack = Attack(server.port, args.idle, args.slow, args.slow_body, stop)
         try:
-            lines = traffic.signed_lines(menus.load(BUNDLED_MENU), f"http://127.0.0.1:{server.port}", TOKEN)
+            lines = traffic.signed_lines(model.load(BUNDLED_MENU), f"http://127.0.0.1:{server.port}", TOKEN)
             before = calls(server.port, lines, QUIET_S, 0)
             attack.start()
             during = calls(server.port, lines, args.seconds, len(before))

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
-from ivr.audio import library as audio
+from ivr.audio.library import Library
 from ivr.settings import BUNDLED_AUDIO
 from ivr.menu import BACK_KEY, LANGUAGE_KEY, REPEAT_KEY, Menu
 
@@ -26,7 +26,7 @@ def twilio_form(call: int, **extra: str) -> dict[str, str]:
 def paths(menu: Menu) -> list[tuple[str, dict[str, str]]]:
     """(path, extra form fields): the language menu, every node in every language a caller can choose
     (a language waiting for its recordings is not offered, so no call reaches its pages), every key."""
-    offered = audio.Library(BUNDLED_AUDIO).offered(menu)
+    offered = Library(BUNDLED_AUDIO).offered(menu)
     out: list[tuple[str, dict[str, str]]] = [("/voice", {}), ("/voice?s=1", {})]
     out += [("/voice/choose", {"Digits": lang.key}) for lang in offered]
     for lang in offered:

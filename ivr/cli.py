@@ -8,14 +8,11 @@ import os
 import pathlib
 import sys
 
-from .audio import library as audio
-from .staff import audio as audio_cli
-from .menu import model as menus
-from .staff import graph, script, stats, timing
-from .staff import hours as timetable
-from .testers import golden
-from .testers import call as simulator
+from .audio.library import Library, problems
 from .harness.local import quiet
+from .menu import model
+from .staff import audio, graph, hours, script, stats, timing
+from .testers import call, golden
 from .menu.errors import ConfigError, MenuError
 from .settings import Settings, audio_path, menu_path
 
@@ -49,15 +46,15 @@ def validate(args: argparse.Namespace) -> int:
     status = 0
     for path in files:
         try:
-            loaded = menus.load(path)
+            loaded = model.load(path)
         except MenuError as exc:
             for problem in exc.problems:
                 print(problem)
             print(f"{path}: cannot go live: {_count(len(exc.problems), 'problem')}")
             status = 1
             continue
-        library = audio.Library(args.audio or audio_path())
-        recorded = audio.problems(loaded, library)
+        library = Library(args.audio or audio_path())
+        recorded = problems(loaded, library)
         broken = [p for p in recorded if not p.warning]
         warnings = sorted(list(loaded.warnings) + [p for p in recorded if p.warning], key=lambda w: (w.line, w.col))
         for line in (map(str, warnings) if args.verbose else _summary(warnings)):
@@ -118,8 +115,8 @@ def register_validate(commands) -> None:
 
 # Each command adds its own subparser, with set_defaults(func=...) returning an exit code.
 REGISTRARS = [
-    register_serve, register_validate, script.register, timetable.register, graph.register,
-    simulator.register, golden.register, audio_cli.register, stats.register, timing.register,
+    register_serve, register_validate, script.register, hours.register, graph.register,
+    call.register, golden.register, audio.register, stats.register, timing.register,
 ]
 
 

@@ -25,8 +25,8 @@ from collections.abc import Callable
 
 import yaml
 
-from .. import phrases as P
-from ..speech import prompts as speech
+from .. import phrases
+from ..speech import prompts
 from ..speech.notices import notice
 from ..menu.errors import Problem
 from ..menu import Language, Menu
@@ -129,7 +129,7 @@ class Library:
             return None
         return found if found.path.resolve().is_relative_to(self.folder(code).resolve()) else None
 
-    def fresh(self, lang: Language, prompt: speech.Prompt) -> Recording | None:
+    def fresh(self, lang: Language, prompt: prompts.Prompt) -> Recording | None:
         """The recording to play for `prompt`, or None: missing, stale, a changing prompt, or a
         placeholder the menu does not allow for this language."""
         if prompt.changing:
@@ -164,33 +164,33 @@ class Library:
         return tuple(lang for lang in menu.languages if lang.voice or self.status(menu, lang).complete)
 
 
-def needed(menu: Menu, lang: Language) -> dict[str, speech.Prompt]:
+def needed(menu: Menu, lang: Language) -> dict[str, prompts.Prompt]:
     """Every prompt the line may say in `lang`, by id (changing ones stand for their fixed sentence)."""
     any_day = dt.datetime(2026, 1, 1, tzinfo=menu.timezone)  # closed(): only its fixed prompts count
-    parts: list[speech.Speech] = [speech.language_option(menu, lang)]
+    parts: list[prompts.Speech] = [prompts.language_option(menu, lang)]
     if len(lang.key) > 1:
-        parts.append(speech.language_option(menu, lang, second=True))
-    parts += [speech.greeting(menu, lang), speech.navigation(menu, lang)]
-    for message in (P.NO_KEY, P.NOT_IN_MENU, P.GOODBYE, P.LOST, P.SLOW):
-        parts.append(speech.phrase(menu, lang, message))
+        parts.append(prompts.language_option(menu, lang, second=True))
+    parts += [prompts.greeting(menu, lang), prompts.navigation(menu, lang)]
+    for message in (phrases.NO_KEY, phrases.NOT_IN_MENU, phrases.GOODBYE, phrases.LOST, phrases.SLOW):
+        parts.append(prompts.phrase(menu, lang, message))
     transfers = frozenset(node.id for node in menu.nodes.values() if node.kind == "transfer")
-    parts.append(speech.last_words(menu, lang))
+    parts.append(prompts.last_words(menu, lang))
     parts += [notice(menu, lang, each) for each in menu.notices]  # every notice, live or not: recorded ahead
     for node in menu.nodes.values():
         if node.kind == "menu":
-            parts.append(speech.intro(menu, lang, node))
+            parts.append(prompts.intro(menu, lang, node))
         elif node.kind == "page":
-            parts.append(speech.page(menu, lang, node))
+            parts.append(prompts.page(menu, lang, node))
         else:
             parent = menu.nodes[node.parent or menu.start]
             retry = next((key for key, target in parent.options.items() if target == node.id), None)
-            parts += [speech.connecting(menu, lang, node), speech.closed_page(menu, lang, node, any_day),
-                      speech.no_answer(menu, lang, node, retry)]
+            parts += [prompts.connecting(menu, lang, node), prompts.closed_page(menu, lang, node, any_day),
+                      prompts.no_answer(menu, lang, node, retry)]
         # Each option as said while its transfer is open, and while it is closed.
-        parts += [speech.options(menu, lang, node), speech.options(menu, lang, node, transfers)]
-    found: dict[str, speech.Prompt] = {}
+        parts += [prompts.options(menu, lang, node), prompts.options(menu, lang, node, transfers)]
+    found: dict[str, prompts.Prompt] = {}
     for part in parts:
-        for prompt in speech.prompts(part):
+        for prompt in prompts.prompts(part):
             if not prompt.changing:
                 found.setdefault(prompt.id, prompt)
     return found
@@ -217,7 +217,7 @@ def read_manifest(path: pathlib.Path) -> dict[str, Recording]:
     return result
 
 
-def write_entry(folder: pathlib.Path, prompt: speech.Prompt, recorded_by: str | None = None) -> None:
+def write_entry(folder: pathlib.Path, prompt: prompts.Prompt, recorded_by: str | None = None) -> None:
     """Add or replace one manifest entry (synthetic when nobody recorded it)."""
     manifest = folder / MANIFEST
     data = {}

@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from . import model as menus
+from . import model
 from .errors import MenuError
 
 log = logging.getLogger(__name__)
@@ -59,21 +59,21 @@ class LiveMenu:
         self._ticks, self._wall = ticks, wall
         self._lock = threading.Lock()
         stat = self._stat()
-        data = menus.read(self.path)
-        self.menu = menus.parsed(data, self.path)  # a bad file stops the start
+        data = model.read(self.path)
+        self.menu = model.parsed(data, self.path)  # a bad file stops the start
         self.version = Version(hashlib.sha256(data).hexdigest(), self._now())
         self.refused: Refusal | None = None
         self._seen = stat  # the (mtime, size) last looked at, taken or not
         self._checked = ticks()
 
-    def current(self) -> menus.Menu:
+    def current(self) -> model.Menu:
         """The live menu, after a look at the file when the last look is `interval` old."""
         if self._ticks() - self._checked >= self.interval and self._lock.acquire(blocking=False):
             try:
                 self._checked = self._ticks()
                 self.check()
             except Exception as exc:  # whatever the file is, the caller still gets the last good menu
-                self._refuse(None, [f"{menus.shown(self.path)}:1:1: the menu file could not be checked "
+                self._refuse(None, [f"{model.shown(self.path)}:1:1: the menu file could not be checked "
                                     f"({type(exc).__name__}): fix it"])
             finally:
                 self._lock.release()
@@ -86,12 +86,12 @@ class LiveMenu:
             return
         if stat is None:
             self._seen = None
-            return self._refuse(None, [f"{menus.shown(self.path)}: the menu file is gone: put it back"])
+            return self._refuse(None, [f"{model.shown(self.path)}: the menu file is gone: put it back"])
         if self._wall() - stat[0] / 1e9 < self.settle:
             return  # still being written: look again next time
         self._seen = stat
         try:
-            data = menus.read(self.path)
+            data = model.read(self.path)
         except MenuError as exc:
             return self._refuse(None, [str(p) for p in exc.problems])
         sha = hashlib.sha256(data).hexdigest()
@@ -100,7 +100,7 @@ class LiveMenu:
             return
         version = Version(sha, self._now())
         try:
-            loaded = menus.parsed(data, self.path)
+            loaded = model.parsed(data, self.path)
         except MenuError as exc:
             return self._refuse(version, [str(p) for p in exc.problems])
         self.menu, self.version, self.refused = loaded, version, None

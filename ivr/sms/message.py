@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .. import phrases as P
+from .. import phrases
 from ..menu import Contact, Language, Menu
 
 MAX_SEGMENTS = 2
@@ -65,13 +65,13 @@ def line_name(menu: Menu, lang: Language) -> str:
 def hours(menu: Menu, lang: Language, schedule_name: str) -> str:
     """'Open Monday to Friday, from 8 to 15.' as the line says it (ivr.speech.prompts.hours_of)."""
     p = menu.phrases[lang.code]
-    return " ".join(p(P.OPEN_HOURS, days=p.days(first, last), start=p.time(start), end=p.time(end))
+    return " ".join(p(phrases.OPEN_HOURS, days=p.days(first, last), start=p.time(start), end=p.time(end))
                     for first, last, start, end in menu.schedules[schedule_name].spans())
 
 
 def text(menu: Menu, lang: Language, contact: Contact) -> str:
     p = menu.phrases[lang.code]
-    return p(P.SMS_BODY, line=line_name(menu, lang), label=contact.label[lang.code],
+    return p(phrases.SMS_BODY, line=line_name(menu, lang), label=contact.label[lang.code],
              number=" ".join(contact.number.groups),
              hours=hours(menu, lang, contact.schedule) if contact.schedule else "").strip()
 

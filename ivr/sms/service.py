@@ -13,7 +13,7 @@ from typing import Literal
 
 from ..menu import Language, Menu
 from ..settings import Settings
-from . import message as messages
+from . import message
 from .eligible import allowed_mobile
 from .limits import LimitsError, open_limits
 from .send import TIMEOUT_S, send
@@ -33,7 +33,7 @@ def enabled(settings: Settings) -> bool:
 
 def offered(settings: Settings, menu: Menu, caller: object) -> bool:
     """Say "to get this number by text message, press 2"? Only when configured, for a number that may get one."""
-    return (enabled(settings) and messages.duty_contact(menu) is not None
+    return (enabled(settings) and message.duty_contact(menu) is not None
             and allowed_mobile(caller, settings.sms_regions) is not None)
 
 
@@ -56,10 +56,10 @@ def _request(settings, menu, lang, caller, now, timeout) -> Outcome:
     to = allowed_mobile(caller, settings.sms_regions)
     if to is None:
         return "not_allowed"
-    text = messages.message(menu, lang)
+    text = message.message(menu, lang)
     if text is None or not text.fits:  # before the limits: a message never sent must not count
         log.error("text message: the menu has no duty phone, or its %s message is over %d segments",
-                  lang.code, messages.MAX_SEGMENTS)
+                  lang.code, message.MAX_SEGMENTS)
         return "failed"
     try:
         limits = open_limits(settings)

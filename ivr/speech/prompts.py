@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from .. import phrases as P
+from .. import phrases
 from ..menu import Contact, Language, Menu, Node, Number
 
 GROUP_PAUSE_MS = 600  # between digit groups, so a listener can write them down
@@ -109,7 +109,7 @@ def language_option(menu: Menu, lang: Language, second: bool = False) -> Speech:
     """'Suomeksi, paina 1.' A language on a second page (key '82') has a second prompt for it."""
     key = lang.key[1:] if second else lang.key[:1]
     return prompt("language.more" if second else "language.name",
-                  menu.phrases[lang.code](P.PRESS, label=lang.name, key=key))
+                  menu.phrases[lang.code](phrases.PRESS, label=lang.name, key=key))
 
 
 def greeting(menu: Menu, lang: Language) -> Speech:
@@ -142,13 +142,13 @@ def option(menu: Menu, lang: Language, target: Node, key: str, closed: bool = Fa
     p = menu.phrases[lang.code]
     if closed:
         label = target.closed_label.get(lang.code) or _capital(target.name.get(lang.code, ""))
-        return prompt(f"{target.id}.closed_label", p(P.PRESS, label=label, key=key))
-    return prompt(f"{target.id}.label", p(P.PRESS, label=target.label.get(lang.code, ""), key=key))
+        return prompt(f"{target.id}.closed_label", p(phrases.PRESS, label=label, key=key))
+    return prompt(f"{target.id}.label", p(phrases.PRESS, label=target.label.get(lang.code, ""), key=key))
 
 
 def navigation(menu: Menu, lang: Language) -> Speech:
     """The keys that work everywhere: said after a silence or a wrong key, not on every menu."""
-    return phrase(menu, lang, P.NAVIGATION)
+    return phrase(menu, lang, phrases.NAVIGATION)
 
 
 def hours_of(menu: Menu, lang: Language, schedule_name: str | None) -> Speech:
@@ -159,9 +159,9 @@ def hours_of(menu: Menu, lang: Language, schedule_name: str | None) -> Speech:
     schedule = menu.schedules[schedule_name]
     pieces: list[Piece] = []
     for first, last, start, end in schedule.spans():
-        pieces.append(p(P.OPEN_HOURS, days=p.days(first, last), start=p.time(start), end=p.time(end)))
+        pieces.append(p(phrases.OPEN_HOURS, days=p.days(first, last), start=p.time(start), end=p.time(end)))
     if schedule.holidays is not None:
-        pieces.append(p(P.HOLIDAYS_CLOSED))
+        pieces.append(p(phrases.HOLIDAYS_CLOSED))
     return say(prompt(f"hours.{schedule_name}", *pieces), Pause(SENTENCE_PAUSE_MS))
 
 
@@ -174,8 +174,8 @@ def contact(menu: Menu, lang: Language, node: Node, index: int, hours: bool = Tr
     item: Contact = node.contacts[index]
     p = menu.phrases[lang.code]
     number = digits(item.number)
-    first = _with_number(p(P.NUMBER, label=item.label[lang.code], number="%(number)s"), number)
-    again = _with_number(p(P.NUMBER_AGAIN, number="%(number)s"), number)
+    first = _with_number(p(phrases.NUMBER, label=item.label[lang.code], number="%(number)s"), number)
+    again = _with_number(p(phrases.NUMBER_AGAIN, number="%(number)s"), number)
     return say(prompt(f"{node.id}.contacts.{index}", first, again),
                hours_of(menu, lang, item.schedule) if hours else None)
 
@@ -195,12 +195,12 @@ def page(menu: Menu, lang: Language, node: Node) -> Speech:
 
 
 def emergency(menu: Menu, lang: Language) -> Speech:
-    return prompt(f"phrase.{P.ID[P.EMERGENCY]}", menu.phrases[lang.code](P.EMERGENCY, number=P.EMERGENCY_NUMBER))
+    return prompt(f"phrase.{phrases.ID[phrases.EMERGENCY]}", menu.phrases[lang.code](phrases.EMERGENCY, number=phrases.EMERGENCY_NUMBER))
 
 
 def connecting(menu: Menu, lang: Language, node: Node) -> Speech:
     p = menu.phrases[lang.code]
-    return say(prompt(f"{node.id}.connecting", p(P.CONNECTING, name=node.name[lang.code])), emergency(menu, lang))
+    return say(prompt(f"{node.id}.connecting", p(phrases.CONNECTING, name=node.name[lang.code])), emergency(menu, lang))
 
 
 def closed(menu: Menu, lang: Language, node: Node, now: dt.datetime) -> Speech:
@@ -214,10 +214,10 @@ def closed(menu: Menu, lang: Language, node: Node, now: dt.datetime) -> Speech:
     opening = menu.schedules[node.schedule].next_opening(now)
     when: Speech = ()
     if opening is not None:
-        text = p(P.OPENS_AT, day=p.day(opening.date()), time=p.time(opening.time()))
-        when = (Prompt(f"phrase.{P.ID[P.OPENS_AT]}", (text,), changing=True,
+        text = p(phrases.OPENS_AT, day=p.day(opening.date()), time=p.time(opening.time()))
+        when = (Prompt(f"phrase.{phrases.ID[phrases.OPENS_AT]}", (text,), changing=True,
                        instead=hours_of(menu, lang, node.schedule)),)
-    return say(prompt(f"{node.id}.closed", _capital(p(P.CLOSED_NOW, name=node.name[lang.code]))),
+    return say(prompt(f"{node.id}.closed", _capital(p(phrases.CLOSED_NOW, name=node.name[lang.code]))),
                when, Pause(SENTENCE_PAUSE_MS), emergency(menu, lang), Pause(SENTENCE_PAUSE_MS))
 
 
@@ -247,8 +247,8 @@ def own_number(menu: Menu, lang: Language, node: Node, hours: bool = True) -> Sp
     p = menu.phrases[lang.code]
     number = digits(node.number)
     said = say(*(contact(menu, lang, node, i, hours=False) for i in own)) if own else prompt(
-        f"{node.id}.number", _with_number(p(P.CALL_BACK, number="%(number)s"), number),
-        _with_number(p(P.NUMBER_AGAIN, number="%(number)s"), number))
+        f"{node.id}.number", _with_number(p(phrases.CALL_BACK, number="%(number)s"), number),
+        _with_number(p(phrases.NUMBER_AGAIN, number="%(number)s"), number))
     return say(said, hours_of(menu, lang, node.schedule) if hours else None)
 
 
@@ -257,9 +257,9 @@ def no_answer(menu: Menu, lang: Language, node: Node, retry_key: str | None) -> 
     Nothing after 112: a fax or another number here would bury the one a caller needs."""
     p = menu.phrases[lang.code]
     return say(
-        phrase(menu, lang, P.NO_ANSWER),
+        phrase(menu, lang, phrases.NO_ANSWER),
         own_number(menu, lang, node, hours=False),
-        prompt(f"{node.id}.retry", p(P.TRY_AGAIN, key=retry_key)) if retry_key else None,
+        prompt(f"{node.id}.retry", p(phrases.TRY_AGAIN, key=retry_key)) if retry_key else None,
         Pause(SENTENCE_PAUSE_MS),
         hours_of(menu, lang, node.schedule),
         emergency(menu, lang),
@@ -275,7 +275,7 @@ def last_words(menu: Menu, lang: Language) -> Speech:
 
 def phrase(menu: Menu, lang: Language, message: str) -> Speech:
     """A phrase with no values in it: audio/<code>/phrase.<id>.wav."""
-    return prompt(f"phrase.{P.ID[message]}", menu.phrases[lang.code](message))
+    return prompt(f"phrase.{phrases.ID[message]}", menu.phrases[lang.code](message))
 
 
 def prompts(speech: Speech) -> list[Prompt]:

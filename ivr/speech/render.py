@@ -12,8 +12,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 
-from twilio.twiml.voice_response import Say as SayVerb
-from twilio.twiml.voice_response import VoiceResponse
+from twilio.twiml import voice_response
 
 from ..menu import Language
 from ..urls import url
@@ -75,7 +74,7 @@ def sounds(say: plan.Say, recordings: Recordings = _none) -> tuple[Spoken | Play
 
 def render(answer: plan.Plan, recordings: Recordings = _none) -> str:
     """The TwiML document of a plan."""
-    response = VoiceResponse()
+    response = voice_response.VoiceResponse()
     for verb in answer.verbs:
         if isinstance(verb, plan.Say):
             _say(response, verb, recordings)
@@ -122,8 +121,8 @@ def _say(parent, say: plan.Say, recordings: Recordings) -> None:
             parent.append(_voice(say.lang, [piece for sound in item for piece in sound.pieces], say.slow))
 
 
-def _voice(lang: Language, pieces: list[str | Pause], slow: bool) -> SayVerb:
-    node = SayVerb(voice=lang.voice, language=lang.tts_language)
+def _voice(lang: Language, pieces: list[str | Pause], slow: bool) -> voice_response.Say:
+    node = voice_response.Say(voice=lang.voice, language=lang.tts_language)
     target = node.prosody(rate=SLOW_RATE) if slow else node
     text: list[str] = []
     for piece in pieces:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import functools
+import subprocess
 import sys
 
-from . import options as shared
-from ..audio import library as audio
-from ..audio import synth as audio_synth
-from ..menu import model as menus
+from . import options
+from ..audio.synth import ToolMissing, convert, espeak_voice, synthesise
+from ..audio.library import Library, needed, problems, write_entry
+from ..menu.model import Menu
 from ..settings import audio_path
 
 BAR_WIDTH = 30
@@ -20,16 +21,16 @@ def _with_menu(command):
 
     @functools.wraps(command)
     def run(args: argparse.Namespace) -> int:
-        loaded = shared.load(args)
+        loaded = options.load(args)
         if loaded is None:
             return 1
-        return command(args, loaded, audio.Library(args.audio or audio_path()))
+        return command(args, loaded, Library(args.audio or audio_path()))
 
     return run
 
 
 @_with_menu
-def status(args: argparse.Namespace, loaded: menus.Menu, library: audio.Library) -> int:
+def status(args: argparse.Namespace, loaded: Menu, library: Library) -> int:
     for lang in loaded.languages:
         if args.lang and lang.code != args.lang:
             continue
@@ -43,22 +44,22 @@ def status(args: argparse.Namespace, loaded: menus.Menu, library: audio.Library)
             for kind, ids in (("missing", found.missing), ("stale", found.stale)):
                 for prompt_id in ids:
                     print(f"  {kind}: {prompt_id}")
-    problems = [p for p in audio.problems(loaded, library) if not p.warning]
-    for problem in problems:
+    errors = [p for p in problems(loaded, library) if not p.warning]
+    for problem in errors:
         print(problem)
-    return 1 if problems else 0
+    return 1 if errors else 0
 
 
 @_with_menu
-def synth(args: argparse.Namespace, loaded: menus.Menu, library: audio.Library) -> int:
+def synth(args: argparse.Namespace, loaded: Menu, library: Library) -> int:
     """Fill the missing prompts of one language with espeak-ng placeholders; human recordings stay."""
     lang = loaded.language(args.lang)
     if lang is None:
         print(f"{args.lang!r} is not a language of {loaded.source}", file=sys.stderr)
         return 1
     try:
-        voice = audio_synth.espeak_voice(lang.code)
-    except audio_synth.ToolMissing as exc:
+        voice = espeak_voice(lang.code)
+    except ToolMissing as exc:
         print(exc, file=sys.stderr)
         return 1
     found = library.status(loaded, lang)
@@ -74,7 +75,7 @@ def synth(args: argparse.Namespace, loaded: menus.Menu, library: audio.Library) 
         print(f"espeak-ng has no voice for {lang.code!r}: its {len(todo)} unrecorded prompt(s) stay missing "
               "until someone records them", file=sys.stderr)
         return 1
-    prompts = audio.needed(loaded, lang)
+    prompts = needed(loaded, lang)
     folder = library.folder(lang.code)
     folder.mkdir(parents=True, exist_ok=True)
     for done, prompt_id in enumerate(todo, 1):
@@ -83,18 +84,18 @@ def synth(args: argparse.Namespace, loaded: menus.Menu, library: audio.Library) 
         if target.exists() and prompt_id not in have:
             print(f"\n{target} exists but is not in the manifest: left alone", file=sys.stderr)
             continue
-        audio_synth.synthesise(prompt.pieces, voice, target)
-        audio.write_entry(folder, prompt)
+        synthesise(prompt.pieces, voice, target)
+        write_entry(folder, prompt)
         _progress(lang.code, done, len(todo))
     print(f"{lang.code}: {len(todo)} placeholder(s) made with espeak-ng voice {voice!r}", file=sys.stderr)
     return 0
 
 
 @_with_menu
-def add(args: argparse.Namespace, loaded: menus.Menu, library: audio.Library) -> int:
+def add(args: argparse.Namespace, loaded: Menu, library: Library) -> int:
     """A person's recording of one prompt: converted to the phone format and entered in the manifest."""
     lang = loaded.language(args.lang)
-    prompt = audio.needed(loaded, lang).get(args.prompt) if lang else None
+    prompt = needed(loaded, lang).get(args.prompt) if lang else None
     if prompt is None:
         print(f"{args.lang}/{args.prompt} is not a prompt of {loaded.source}: see `ivr audio status --lang "
               f"{args.lang}`", file=sys.stderr)
@@ -102,11 +103,11 @@ def add(args: argparse.Namespace, loaded: menus.Menu, library: audio.Library) ->
     folder = library.folder(lang.code)
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        audio_synth.convert(args.file, folder / f"{prompt.id}.wav")
-    except (audio_synth.ToolMissing, audio_synth.subprocess.CalledProcessError) as exc:
+        convert(args.file, folder / f"{prompt.id}.wav")
+    except (ToolMissing, subprocess.CalledProcessError) as exc:
         print(f"{args.file} could not be converted: {exc}", file=sys.stderr)
         return 1
-    audio.write_entry(folder, prompt, recorded_by=args.by)
+    write_entry(folder, prompt, recorded_by=args.by)
     print(f"audio/{lang.code}/{prompt.id}.wav: recorded by {args.by}, from the text: {prompt.text}")
     return 0
 

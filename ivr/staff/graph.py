@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from . import options as shared
+from . import options
 from ..audio.library import Library
 from ..flow.line import caller_keys
-from ..menu import model as menus
+from ..menu.model import Language, Menu, Number
 from ..settings import audio_path
 
 SHAPES = {"menu": ('("', '")'), "page": ('["', '"]'), "transfer": ('[["', '"]]')}
@@ -22,11 +22,11 @@ def _escape(text: str) -> str:
     return text.replace('"', "#quot;")
 
 
-def _number(number: menus.Number) -> str:
+def _number(number: Number) -> str:
     return " ".join(number.groups)
 
 
-def mermaid(menu: menus.Menu, code: str, offered: Sequence[menus.Language] | None = None) -> str:
+def mermaid(menu: Menu, code: str, offered: Sequence[Language] | None = None) -> str:
     """The flowchart: the language menu, then every node with its key edges, in language `code`.
 
     `offered`: the languages a caller can choose (default: all of the menu's)."""
@@ -51,8 +51,8 @@ def mermaid(menu: menus.Menu, code: str, offered: Sequence[menus.Language] | Non
 
 
 def run(args: argparse.Namespace) -> int:
-    menu = shared.load(args)
-    code = menu and shared.language(menu, args)
+    menu = options.load(args)
+    code = menu and options.language(menu, args)
     if code is None:
         return 1
     offered = Library(args.audio or audio_path()).offered(menu)
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(commands) -> None:
     graph = commands.add_parser("graph", help="print the menu tree as a Mermaid flowchart")
-    shared.add(graph, "language of the labels, e.g. fi (default: en)")
+    options.add(graph, "language of the labels, e.g. fi (default: en)")
     graph.add_argument("--audio", help="recordings folder, which decides the languages offered "
                                        "(default: IVR_AUDIO or audio/)")
     graph.set_defaults(func=run)

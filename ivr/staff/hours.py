@@ -14,14 +14,14 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 
-import holidays as holiday_tables
+import holidays
 from babel.dates import format_date
 
-from . import options as shared
-from .. import phrases as P
+from . import options
+from .. import phrases
 from ..menu import hours
 from ..settings import Settings
-from ..menu import model as menus
+from ..menu.model import Menu
 
 NOTICE_WIDTH = 60  # a notice's text is cut to about this, so each stays one line beside the days
 
@@ -34,10 +34,10 @@ def holiday_names(schedule: hours.Schedule, code: str):
     supported = table.supported_languages
     language = next((s for s in supported if s == code or s.split("_")[0] == code), None)
     language = language or next((s for s in supported if s.startswith("en")), None)
-    return holiday_tables.country_holidays(table.country, language=language) if language else table
+    return holidays.country_holidays(table.country, language=language) if language else table
 
 
-def users(menu: menus.Menu, name: str) -> list[str]:
+def users(menu: Menu, name: str) -> list[str]:
     """Which nodes follow schedule `name`: a transfer's hours, or a number's."""
     found = []
     for node in menu.nodes.values():
@@ -47,7 +47,7 @@ def users(menu: menus.Menu, name: str) -> list[str]:
     return found
 
 
-def days(menu: menus.Menu, name: str, first: dt.date, count: int, code: str) -> Iterator[str]:
+def days(menu: Menu, name: str, first: dt.date, count: int, code: str) -> Iterator[str]:
     schedule = menu.schedules[name]
     names = holiday_names(schedule, code)
     say = menu.phrases[code]
@@ -58,19 +58,19 @@ def days(menu: menus.Menu, name: str, first: dt.date, count: int, code: str) -> 
         label = f"{day.isoformat()} {format_date(day, 'EEE', locale=locale):<{width}}"
         opening = schedule.weekly[day.weekday()]
         if schedule.closed_reason(day) is None:  # the line's own answer decides; below only says why
-            yield f"{label} {say(P.HOURS_OPEN, start=f'{opening[0]:%H:%M}', end=f'{opening[1]:%H:%M}')}"
+            yield f"{label} {say(phrases.HOURS_OPEN, start=f'{opening[0]:%H:%M}', end=f'{opening[1]:%H:%M}')}"
             continue
         reasons = []
         if day in schedule.closed:
-            reasons.append(say(P.HOURS_CLOSURE, where=f"schedules.{name}.closed"))
+            reasons.append(say(phrases.HOURS_CLOSURE, where=f"schedules.{name}.closed"))
         if names is not None and day in names:
-            reasons.append(say(P.HOURS_HOLIDAY, name=names.get(day)))
+            reasons.append(say(phrases.HOURS_HOLIDAY, name=names.get(day)))
         if opening is None:
-            reasons.append(say(P.HOURS_WEEKEND if day.weekday() >= 5 else P.HOURS_NO_HOURS))
-        yield f"{label} {say(P.HOURS_CLOSED, reasons=say.join(reasons))}"
+            reasons.append(say(phrases.HOURS_WEEKEND if day.weekday() >= 5 else phrases.HOURS_NO_HOURS))
+        yield f"{label} {say(phrases.HOURS_CLOSED, reasons=say.join(reasons))}"
 
 
-def notices(menu: menus.Menu, day: dt.date, code: str) -> Iterator[str]:
+def notices(menu: Menu, day: dt.date, code: str) -> Iterator[str]:
     """The notices callers hear on `day`, one line each: its id and its text in `code`, shortened."""
     for notice in menu.notices_on(day):
         yield f"  notice {notice.id}: {shortened(notice.say[code])}"
@@ -87,8 +87,8 @@ def shortened(text: str, width: int = NOTICE_WIDTH) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    menu = shared.load(args)
-    code = menu and shared.language(menu, args)
+    menu = options.load(args)
+    code = menu and options.language(menu, args)
     if code is None:
         return 1
     try:
@@ -114,5 +114,5 @@ def register(commands) -> None:
     table = commands.add_parser("hours", help="each day open or closed, and why, for every schedule")
     table.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: today)")
     table.add_argument("--days", type=int, default=60, help="how many days (default: 60)")
-    shared.add(table, "language of weekday and holiday names, e.g. fi (default: en)")
+    options.add(table, "language of weekday and holiday names, e.g. fi (default: en)")
     table.set_defaults(func=run)

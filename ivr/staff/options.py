@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..menu import model as menus
+from ..menu import model
 from ..menu.errors import MenuError
 from ..settings import menu_path
 
@@ -15,16 +15,16 @@ def add(parser: argparse.ArgumentParser, lang_help: str) -> None:
     parser.add_argument("--menu", help="menu file (default: IVR_MENU or menus/kajaani.yaml)")
 
 
-def load(args: argparse.Namespace) -> menus.Menu | None:
+def load(args: argparse.Namespace) -> model.Menu | None:
     """The menu the line would serve; None (its problems printed) when it cannot go live."""
     try:
-        return menus.load(args.menu or menu_path())
+        return model.load(args.menu or menu_path())
     except MenuError as exc:
         print(exc, file=sys.stderr)
         return None
 
 
-def language(menu: menus.Menu, args: argparse.Namespace, default: str | None = "en") -> str | None:
+def language(menu: model.Menu, args: argparse.Namespace, default: str | None = "en") -> str | None:
     """The --lang code (else `default` when offered, else the first language); None, said why, if not offered."""
     codes = [lang.code for lang in menu.languages]
     code = args.lang or (default if default in codes else codes[0])

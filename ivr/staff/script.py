@@ -14,10 +14,10 @@ import pathlib
 import sys
 from collections.abc import Iterator
 
-from . import options as shared
-from ..audio import library as audio
+from . import options
+from ..audio.library import Library
 from ..menu import hours
-from ..menu import model as menus
+from ..menu.model import Language, Menu, Node
 from .. import urls
 from ..urls import MAX_SILENCES, MAX_WRONG
 from ..settings import Settings, audio_path
@@ -30,11 +30,11 @@ WRONG_KEY = "#"  # no menu uses it
 
 
 class Script:
-    def __init__(self, menu: menus.Menu, now: dt.datetime, audio_root: pathlib.Path | None = None) -> None:
+    def __init__(self, menu: Menu, now: dt.datetime, audio_root: pathlib.Path | None = None) -> None:
         self.menu = menu
         self.now = now
         self.line = LocalLine(menu, audio_root or audio_path(), now)
-        self.library: audio.Library = self.line.library
+        self.library: Library = self.line.library
 
     # Reading answers -----------------------------------------------------
 
@@ -89,7 +89,7 @@ class Script:
         yield from self._keys(first, None)
         yield from self._misses(first)
 
-    def node(self, lang: menus.Language, node: menus.Node) -> Iterator[str]:
+    def node(self, lang: Language, node: Node) -> Iterator[str]:
         if node.kind == "transfer":
             yield from self.transfer(lang, node)
             return
@@ -99,7 +99,7 @@ class Script:
         yield from self._keys(answer, node)
         yield from self._misses(answer)
 
-    def transfer(self, lang: menus.Language, node: menus.Node) -> Iterator[str]:
+    def transfer(self, lang: Language, node: Node) -> Iterator[str]:
         schedule = self.menu.schedules[node.schedule]
         url = urls.url(urls.node(lang.code, node.id))
         yield f"== {node.id} (transfer to {node.number.e164}, hours: {node.schedule}) =="
@@ -132,7 +132,7 @@ class Script:
         finally:
             self.line.clock.now = self.now
 
-    def _keys(self, answer: reader.Answer, node: menus.Node | None) -> Iterator[str]:
+    def _keys(self, answer: reader.Answer, node: Node | None) -> Iterator[str]:
         """Each key that does something, where it leads; then what any other key gets."""
         wrong = self.line.follow(answer.next(WRONG_KEY))
         yield f"  waits {answer.gather.timeout} s for one key:"
@@ -142,7 +142,7 @@ class Script:
                 yield f"    {key}: {self._lead(key, heard, answer, node)}"
         yield f"    any other key: {self.quote(wrong.prompt())}"
 
-    def _lead(self, key: str, heard: reader.Answer, here: reader.Answer, node: menus.Node | None) -> str:
+    def _lead(self, key: str, heard: reader.Answer, here: reader.Answer, node: Node | None) -> str:
         """Where a key took the caller: the menu's own option, or what the line answered."""
         target = self.menu.nodes[node.options[key]] if node and key in node.options else None
         if target is not None and target.kind == "transfer":
@@ -194,7 +194,7 @@ def _spoken(say: reader.Say) -> str:
     return " ".join(text.split()).strip(" /")
 
 
-def _in_call_order(menu: menus.Menu) -> list[menus.Node]:
+def _in_call_order(menu: Menu) -> list[Node]:
     """Start first, then breadth first by key, as a caller meets them."""
     order, queue = [], [menu.start]
     while queue:
@@ -218,8 +218,8 @@ def _nth(n: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    menu = shared.load(args)
-    code = menu and shared.language(menu, args, default=None)
+    menu = options.load(args)
+    code = menu and options.language(menu, args, default=None)
     if code is None:
         return 1
     now = hours.clock(menu.timezone, Settings.from_env().now)()
@@ -239,5 +239,5 @@ def run(args: argparse.Namespace) -> int:
 
 def register(commands) -> None:
     script = commands.add_parser("script", help="print the whole call as callers hear it, node by node")
-    shared.add(script, "one language code, e.g. fi (default: every language offered)")
+    options.add(script, "one language code, e.g. fi (default: every language offered)")
     script.set_defaults(func=run)

@@ -3,7 +3,7 @@ caller hears.
 
 `Caller.call()` posts Twilio's form fields (signed when there is a token), reads each TwiML answer verb by
 verb, follows Gather actions, Redirects and Dial actions, and lets a Gather time out into the verbs after
-it when the caller is silent. It notes what Twilio would refuse (see twimlcheck). The line is reached
+it when the caller is silent. It notes what Twilio would refuse (see checks). The line is reached
 through a `Transport`: the app in this process (transports.InProcess) or a deployed one (transports.Remote).
 """
 
@@ -25,7 +25,7 @@ from twilio.request_validator import RequestValidator
 from ..web import calllog
 from . import transcript
 from ..harness import reader
-from . import checks as twimlcheck
+from . import checks
 from ..menu import ConfigError, Menu, MenuError
 from ..settings import Settings
 from .transports import InProcess, Remote, Reply, Transport
@@ -122,7 +122,7 @@ class Caller:
         if reply.error or reply.status != 200:
             self._problem(_http_problem(reply))
             return None
-        root, problems = twimlcheck.parse(reply.body, reply.content_type)
+        root, problems = checks.parse(reply.body, reply.content_type)
         for problem in problems:
             self._problem(problem)
         request.answer = root

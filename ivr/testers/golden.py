@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 import yaml
 
-from ..menu import model as menus
+from ..menu import model
 from ..settings import BUNDLED_MENU
 from .. import urls
 from ..harness import reader
@@ -61,7 +61,7 @@ def scenarios(folder: pathlib.Path = DEFAULT_DIR) -> list[Scenario]:
     return found
 
 
-def play(scenario: Scenario, menu: menus.Menu, audio: str | None = None) -> tuple[str, list[Request]]:
+def play(scenario: Scenario, menu: model.Menu, audio: str | None = None) -> tuple[str, list[Request]]:
     """The scenario's transcript and the requests the call made (recordings from `audio`, else the bundled)."""
     app = local_line(scenario.at, environ={"IVR_AUDIO": audio} if audio else {}, menu=menu)
     header = [f"# {scenario.name}: {scenario.note}" if scenario.note else f"# {scenario.name}",
@@ -71,7 +71,7 @@ def play(scenario: Scenario, menu: menus.Menu, audio: str | None = None) -> tupl
     return "\n".join(header + lines) + "\n", result.requests
 
 
-def differences(folder: pathlib.Path, menu: menus.Menu,
+def differences(folder: pathlib.Path, menu: model.Menu,
                 audio: str | None = None) -> tuple[dict[str, str], list[list[Request]]]:
     """Scenario name -> unified diff (recorded vs now) for each that changed, and every call's requests."""
     changed: dict[str, str] = {}
@@ -88,7 +88,7 @@ def differences(folder: pathlib.Path, menu: menus.Menu,
     return changed, calls
 
 
-def record(folder: pathlib.Path, menu: menus.Menu, audio: str | None = None) -> tuple[list[str], list[list[Request]]]:
+def record(folder: pathlib.Path, menu: model.Menu, audio: str | None = None) -> tuple[list[str], list[list[Request]]]:
     """Write every transcript anew; remove those with no scenario. Returns what changed, and the calls."""
     wanted = scenarios(folder)
     touched, calls = [], []
@@ -107,7 +107,7 @@ def record(folder: pathlib.Path, menu: menus.Menu, audio: str | None = None) -> 
 
 # Coverage -------------------------------------------------------------------
 
-def reached(menu: menus.Menu, requests: Iterable[Request]) -> set[tuple[str, str]]:
+def reached(menu: model.Menu, requests: Iterable[Request]) -> set[tuple[str, str]]:
     """(language code, node id) for every node a call got to, read from the answers it got.
 
     The line names where the call is and goes next in each answer's Gather action, Redirect and Dial
@@ -126,7 +126,7 @@ def reached(menu: menus.Menu, requests: Iterable[Request]) -> set[tuple[str, str
     return places
 
 
-def coverage(menu: menus.Menu, places: set[tuple[str, str]], calls: int) -> str:
+def coverage(menu: model.Menu, places: set[tuple[str, str]], calls: int) -> str:
     codes = [lang.code for lang in menu.languages]
     width = max(len(node) for node in menu.nodes) + 2
     total = len(codes) * len(menu.nodes)
@@ -148,14 +148,14 @@ def coverage(menu: menus.Menu, places: set[tuple[str, str]], calls: int) -> str:
 def run(args: argparse.Namespace) -> int:
     folder = pathlib.Path(args.dir)
     try:
-        menu = menus.load(args.menu or BUNDLED_MENU)
+        menu = model.load(args.menu or BUNDLED_MENU)
         if args.record:
             touched, calls = record(folder, menu, args.audio)
             print("\n".join(touched) or "every transcript is as recorded")
             changed: dict[str, str] = {}
         else:
             changed, calls = differences(folder, menu, args.audio)
-    except (OSError, ScenarioError, menus.MenuError, yaml.YAMLError) as exc:
+    except (OSError, ScenarioError, model.MenuError, yaml.YAMLError) as exc:
         print(exc, file=sys.stderr)
         return 1
     for diff in changed.values():

@@ -11,7 +11,7 @@ import io
 
 from flask import Blueprint, abort, current_app, request, send_file
 
-from ..audio import synth as audio_synth
+from ..audio import synth
 
 bp = Blueprint("audio", __name__, url_prefix="/audio")
 MAX_AGE_S = 24 * 3600  # URLs carry the file's checksum (?v=), so a new recording gets a new URL
@@ -26,7 +26,7 @@ def play(lang: str, prompt: str):
     path = recording.path
     data = None
     if request.args.get("slow") == "1":
-        data, etag = audio_synth.slowed(path, recording.digest), f"{recording.digest}-slow"
+        data, etag = synth.slowed(path, recording.digest), f"{recording.digest}-slow"
     if data is None:
         # Read whole (a prompt is a few hundred kilobytes at most): no file stays open after the answer.
         data, etag = path.read_bytes(), recording.digest
