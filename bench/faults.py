@@ -31,10 +31,10 @@ import urllib.parse
 from collections import Counter
 
 from ivr import cli
-from ivr.settings import BUNDLED_MENU, Settings
-from ivr.testers import checks
 from ivr.harness import reader
 from ivr.menu import model
+from ivr.settings import BUNDLED_MENU, Settings
+from ivr.testers import checks
 
 from . import traffic
 from .run import TOKEN, Server
@@ -59,7 +59,7 @@ class State:
 FIFO, LARGE = "a named pipe", "a 50 MB sparse file"  # and any other str: a symlink to that path
 # Nine lines of nine aliases: 342 bytes that a YAML loader expands to 9^9 strings.
 BOMB = ("a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
-    f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))).encode()
+    f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))).encode()
 
 
 def states(original: bytes) -> list[State]:

@@ -184,8 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         errors = sum(sum(r["errors"].values()) for r in results)
         print(f"{name:<15} {_median(r['rps'] for r in results):>11.0f} {_median(r['p50_ms'] for r in results):>8.2f} "
               f"{_median(r['p99_ms'] for r in results):>8.2f} {errors:>7}  " + ", ".join(f"{mb:.0f}" for mb in rss[name]))
-    ratios = [line["rps"] / bare["rps"] for line, bare in zip(runs["the line"], runs["bare Flask"])]
-    signed = [line["rps"] / bare["rps"] for line, bare in zip(runs["the line"], runs["bare+signature"])]
+    ratios = [line["rps"] / bare["rps"] for line, bare in zip(runs["the line"], runs["bare Flask"], strict=True)]
+    signed = [line["rps"] / bare["rps"] for line, bare in zip(runs["the line"], runs["bare+signature"], strict=True)]
     p99 = _median(r["p99_ms"] for r in runs["the line"])
     print(f"throughput ratio line / bare Flask: {_median(ratios):.2f} (rounds {min(ratios):.2f}-{max(ratios):.2f}; "
           f"floor >= 0.35); line / bare+signature: {_median(signed):.2f}; line p99 {p99:.1f} ms (floor < 50)")

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 from twilio.request_validator import RequestValidator
 
 from ivr.audio.library import Library
-from ivr.settings import BUNDLED_AUDIO
 from ivr.menu import BACK_KEY, LANGUAGE_KEY, REPEAT_KEY, Menu
+from ivr.settings import BUNDLED_AUDIO
 
 WRONG_KEY = "#"  # never a menu option
 

@@ -11,10 +11,10 @@ import sys
 from .audio.library import Library, problems
 from .harness.local import quiet
 from .menu import model
-from .staff import audio, graph, hours, script, stats, timing
-from .testers import call, golden
 from .menu.errors import ConfigError, MenuError
 from .settings import Settings, audio_path, menu_path
+from .staff import audio, graph, hours, script, stats, timing
+from .testers import call, golden
 
 
 def serve(args: argparse.Namespace) -> int:

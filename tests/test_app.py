@@ -7,9 +7,8 @@ import sys
 
 import pytest
 
-from ivr.settings import BUNDLED_MENU
-from ivr.settings import Settings
 from ivr import ConfigError, MenuError, create_app
+from ivr.settings import BUNDLED_MENU, Settings
 
 from .conftest import LINE, settings
 from .twiml import parse

@@ -7,9 +7,9 @@ import wave
 import pytest
 
 from ivr import cli
-from ivr.audio import library as audio
 from ivr import menu as menus
 from ivr import phrases as P
+from ivr.audio import library as audio
 
 from .conftest import line_app, record, record_language, spoken
 from .twiml import parse
@@ -354,7 +354,7 @@ def test_manifests_are_looked_at_once_per_interval_and_a_change_is_heard_after_i
     app, menu = small_app(tmp_path, clock)
     record(tmp_path / "en", audio.needed(menu, menu.language("en"))["top.say"])
     seconds = [100.0]
-    library = app.extensions["ivr.audio"] = audio.Library(tmp_path, 2.0, lambda: seconds[0])
+    app.extensions["ivr.audio"] = audio.Library(tmp_path, 2.0, lambda: seconds[0])
     looked = []
     real = audio.read_manifest
     monkeypatch.setattr(audio, "read_manifest", lambda path: looked.append(path.parent.name) or real(path))

@@ -30,7 +30,7 @@ def test_language_menu_says_each_language_in_its_own_voice(client, menu):
                                                      for code in ("fi", "en")], "the line names itself first"
     voiced = [lang for lang in menu.languages if lang.voice]
     assert [s.language for s in said] == [lang.tts_language for lang in voiced]
-    for s, lang in zip(said, voiced):
+    for s, lang in zip(said, voiced, strict=True):
         assert s.voice == lang.voice and voices.speaks(s.voice, lang.code)
         assert lang.name in s.text and lang.key in s.text
     assert said[0].text == "Suomeksi, paina 1."
@@ -249,7 +249,7 @@ def test_language_menu_silence_ends_with_the_duty_number_112_and_goodbye(client,
     voiced = [lang for lang in menu.languages if lang.voice]
     last = [s for s in answer.said if number in s.text]
     assert [s.voice for s in last] == [menu.language(code).voice for code in menu.greeting]
-    for said, code in zip(last, menu.greeting):
+    for said, code in zip(last, menu.greeting, strict=True):
         assert said.text.count(number) == 2
         assert said.text.endswith(menu.phrases[code](P.EMERGENCY, number=P.EMERGENCY_NUMBER))
     assert [s.text for s in answer.said[-len(voiced):]] == [menu.phrases[lang.code](P.GOODBYE) for lang in voiced]

@@ -20,7 +20,7 @@ DAY = (dt.time(8), dt.time(15))
 
 
 def utc(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
 
 
 @pytest.fixture

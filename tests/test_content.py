@@ -13,7 +13,7 @@ from ivr import phrases as P
 from ivr.menu import model
 from ivr.settings import BUNDLED_MENU, Settings
 
-from .conftest import Clock, OPEN
+from .conftest import OPEN, Clock
 from .twiml import parse
 
 ALL_CODES = ["fi", "sv", "ar", "uk", "ru", "fa", "so", "kmr", "ckb"]  # en is the source: msgid is the text

@@ -1,8 +1,7 @@
 """A fault inside the line reaches the caller as an apology in TwiML, never as an HTTP 500."""
 
-from ivr.flow import line
-
 from ivr import phrases as P
+from ivr.flow import line
 
 from .twiml import parse
 

@@ -32,7 +32,7 @@ APP = line_app(clock)
 SIGNED = line_app(clock, auth_token=TOKEN, require_token=True)
 
 instants = st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2028, 12, 31),
-                        timezones=st.just(dt.timezone.utc))
+                        timezones=st.just(dt.UTC))
 words = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
 segments = st.one_of(
     st.sampled_from(["en", "fi", "ar", "xx", "top", "desk", "office", "key", "dialled",

@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ivr.settings import BUNDLED_MENU
 from ivr import cli
-from ivr.testers import golden
 from ivr import menu as menus
+from ivr.settings import BUNDLED_MENU
+from ivr.testers import golden
 from ivr.testers.call import Request
 
 from .conftest import LINE

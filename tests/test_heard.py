@@ -2,13 +2,13 @@
 silence at the language menu, a transfer's every outcome, the apology, and how Twilio is told to come back.
 (Written for changes that mutation testing showed went unnoticed.)"""
 
+import pathlib
+import tempfile
+
 import pytest
 
 from ivr.flow import line
 from ivr.urls import Step
-
-import tempfile
-import pathlib
 
 from .conftest import OPEN, Clock, line_app, record_language
 from .twiml import parse

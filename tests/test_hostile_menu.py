@@ -20,7 +20,7 @@ WELCOME = "The test line."  # the test line's first menu, in English
 START = "/voice/en/top"
 # Nine lines of nine aliases each: 342 bytes that a loader expands to 9^9 strings (about 1.7 GB).
 BOMB = "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
-    f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+    f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
 PROBLEM = re.compile(r"^[^:\n]+:\d+:\d+: \S")  # file:line:col: message
 
 

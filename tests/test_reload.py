@@ -138,7 +138,7 @@ BROKEN = [
     ("emptied", lambda path: path.write_text("", encoding="utf-8"), "1:1: the menu file is empty"),
     ("half-written", lambda path: path.write_text(half(path.read_text(encoding="utf-8")), encoding="utf-8"),
      "is missing"),
-    ("not UTF-8", lambda path: path.write_bytes(path.read_bytes().replace("Suomeksi".encode(), b"Suomeksi\xff")),
+    ("not UTF-8", lambda path: path.write_bytes(path.read_bytes().replace(b"Suomeksi", b"Suomeksi\xff")),
      "1:1: cannot read the menu file: not UTF-8 text (invalid start byte at byte"),
     ("unreadable", lambda path: (path.unlink(), path.mkdir()), "1:1: cannot read the menu file: [Errno 21]"),
     ("deleted", lambda path: path.unlink(), ": the menu file is gone: put it back"),

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from ivr import cli
-from ivr.staff import script
 from ivr import phrases as P
+from ivr.staff import script
 
 from .conftest import HELSINKI
 from .twiml import parse

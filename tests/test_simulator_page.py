@@ -12,8 +12,8 @@ from ivr import menu as menus
 from ivr.audio import library as audio
 from ivr.settings import Settings
 
-from .conftest import OPEN, Clock
 from .browser import chromium
+from .conftest import OPEN, Clock
 from .serving import serving
 from .test_audio import SMALL, record
 

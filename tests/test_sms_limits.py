@@ -66,8 +66,8 @@ def test_the_cap_counts_the_helsinki_calendar_day(store):
     limits = store(cap=1)
     assert limits.try_acquire(CALLER, dt.datetime(2026, 11, 30, 23, 58, tzinfo=HELSINKI)) == "ok"
     # 21:59 UTC is still 30 November in Helsinki; 22:00 UTC is 1 December there.
-    assert limits.try_acquire(OTHER, dt.datetime(2026, 11, 30, 21, 59, tzinfo=dt.timezone.utc)) == "cap"
-    assert limits.try_acquire(OTHER, dt.datetime(2026, 11, 30, 22, 0, tzinfo=dt.timezone.utc)) == "ok"
+    assert limits.try_acquire(OTHER, dt.datetime(2026, 11, 30, 21, 59, tzinfo=dt.UTC)) == "cap"
+    assert limits.try_acquire(OTHER, dt.datetime(2026, 11, 30, 22, 0, tzinfo=dt.UTC)) == "ok"
 
 
 def test_a_zero_cap_sends_nothing(store):
@@ -129,7 +129,7 @@ def race(make, callers):
         start.wait()
         verdicts.append(limits.try_acquire(caller, NOW))
 
-    threads = [threading.Thread(target=ask, args=pair) for pair in zip(instances, callers)]
+    threads = [threading.Thread(target=ask, args=pair) for pair in zip(instances, callers, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -23,7 +23,7 @@ NODES = list(MENU.nodes)
 MAX_HOPS = 3  # redirects a stray URL may take before it asks for a key
 
 instants = st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2028, 12, 31),
-                        timezones=st.just(dt.timezone.utc))
+                        timezones=st.just(dt.UTC))
 words = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=20)
 # Segments that look like the line's own, and anything else.
 segments = st.one_of(st.sampled_from(CODES + NODES + ["key", "dialled", "choose", "xx", "..", "%", "*"]), words)

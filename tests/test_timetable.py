@@ -67,7 +67,7 @@ def test_the_table_agrees_with_the_line_all_year(menu):
     schedule = menu.schedules["desk"]
     first = dt.date(2026, 1, 1)
     for day, line in zip((first + dt.timedelta(days=n) for n in range(365)),
-                         timetable.days(menu, "desk", first, 365, "en")):
+                         timetable.days(menu, "desk", first, 365, "en"), strict=False):
         assert line.startswith(day.isoformat())
         assert (" open " in line) == schedule.is_open(dt.datetime.combine(day, dt.time(10), tzinfo=HELSINKI)), line
 

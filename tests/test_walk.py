@@ -3,8 +3,8 @@
 import pytest
 
 from ivr import phrases as P
-from ivr.menu import voices
 from ivr.harness import reader
+from ivr.menu import voices
 
 from .conftest import line_app
 from .twiml import parse

@@ -9,14 +9,13 @@ from flask import Flask, Response
 from ivr import cli
 from ivr.web import simulator as webphone
 
-from .conftest import LINE_MENU, line_app
 from .browser import chromium
+from .conftest import LINE_MENU, line_app
 from .serving import serving
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
-
 
 
 def test_the_page_is_off_unless_configured(clock):

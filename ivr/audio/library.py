@@ -26,10 +26,10 @@ from collections.abc import Callable
 import yaml
 
 from .. import phrases
+from ..menu import Language, Menu
+from ..menu.errors import Problem
 from ..speech import prompts
 from ..speech.notices import notice
-from ..menu.errors import Problem
-from ..menu import Language, Menu
 
 MANIFEST = "manifest.yaml"
 PROMPT_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")

@@ -122,7 +122,7 @@ class LiveMenu:
         return stat.st_mtime_ns, stat.st_size
 
     def _now(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._wall(), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(self._wall(), dt.UTC)
 
     def health(self) -> dict:
         """For /healthz: which version is live and whether a newer file was refused."""

@@ -14,9 +14,9 @@ import pathlib
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, get_day_names
 from babel.lists import format_list
-from babel.numbers import format_decimal
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 LOCALE_DIR = pathlib.Path(__file__).parent / "locale"

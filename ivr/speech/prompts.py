@@ -126,7 +126,6 @@ def options(menu: Menu, lang: Language, node: Node, closed: frozenset[str] = fro
     """The node's options, each with its key. On the first menu 112 follows the first option (the
     most needed one): early in every call. A transfer in `closed` (closed now) is never offered as a
     call that cannot be made: a menu offers its page (`closed_label`), a page leaves it out."""
-    p = menu.phrases[lang.code]
     pieces: list[Piece | Speech] = []
     for key, target in sorted(node.options.items()):
         if target in closed and node.kind == "page":

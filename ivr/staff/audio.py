@@ -7,11 +7,11 @@ import functools
 import subprocess
 import sys
 
-from . import options
-from ..audio.synth import ToolMissing, convert, espeak_voice, synthesise
 from ..audio.library import Library, needed, problems, write_entry
+from ..audio.synth import ToolMissing, convert, espeak_voice, synthesise
 from ..menu.model import Menu
 from ..settings import audio_path
+from . import options
 
 BAR_WIDTH = 30
 

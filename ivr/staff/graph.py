@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from . import options
 from ..audio.library import Library
 from ..flow.line import caller_keys
 from ..menu.model import Language, Menu, Number
 from ..settings import audio_path
+from . import options
 
 SHAPES = {"menu": ('("', '")'), "page": ('["', '"]'), "transfer": ('[["', '"]]')}
 

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 import holidays
 from babel.dates import format_date
 
-from . import options
 from .. import phrases
 from ..menu import hours
-from ..settings import Settings
 from ..menu.model import Menu
+from ..settings import Settings
+from . import options
 
 NOTICE_WIDTH = 60  # a notice's text is cut to about this, so each stays one line beside the days
 

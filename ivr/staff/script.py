@@ -14,15 +14,15 @@ import pathlib
 import sys
 from collections.abc import Iterator
 
-from . import options
-from ..audio.library import Library
-from ..menu import hours
-from ..menu.model import Language, Menu, Node
 from .. import urls
-from ..urls import MAX_SILENCES, MAX_WRONG
-from ..settings import Settings, audio_path
+from ..audio.library import Library
 from ..harness import reader
 from ..harness.local import LocalLine
+from ..menu import hours
+from ..menu.model import Language, Menu, Node
+from ..settings import Settings, audio_path
+from ..urls import MAX_SILENCES, MAX_WRONG
+from . import options
 
 PAUSE = " / "
 OTHER_KEYS = "*0123456789"

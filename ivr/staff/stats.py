@@ -174,7 +174,7 @@ def chart(stats: Stats, path: str) -> None:
         ("Transfers by outcome", *_pairs(stats.transfers)),
         ("Calls that ended in", *_pairs(stats.endings)),
     ]
-    for ax, (title, labels, values) in zip(axes.flat, panels):
+    for ax, (title, labels, values) in zip(axes.flat, panels, strict=False):
         ax.set_title(title)
         if labels:
             ax.bar(labels, values)

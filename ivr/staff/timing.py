@@ -16,7 +16,6 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 
-from . import options
 from .. import urls
 from ..audio import library
 from ..audio.synth import SLOW_TEMPO
@@ -25,6 +24,7 @@ from ..menu import hours, model
 from ..menu.errors import Problem
 from ..settings import Settings, audio_path
 from ..speech import plan, prompts, render
+from . import options
 
 # Letters a second of speech at a natural pace on a phone line (digits, spaces and punctuation apart).
 # Scripts that leave out short vowels (Arabic) pack more speech into each letter. Estimates, not

@@ -22,12 +22,11 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
-from ..web import calllog
-from . import transcript
 from ..harness import reader
-from . import checks
 from ..menu import ConfigError, Menu, MenuError
 from ..settings import Settings
+from ..web import calllog
+from . import checks, transcript
 from .transports import InProcess, Remote, Reply, Transport
 
 SILENCE = {"-", "_"}  # a scripted key that stands for saying nothing until the Gather times out

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 
 import yaml
 
-from ..menu import model
-from ..settings import BUNDLED_MENU
 from .. import urls
 from ..harness import reader
+from ..menu import model
+from ..settings import BUNDLED_MENU
 from .call import OUTCOMES, Request, hear, local_line
 from .transports import InProcess
 

@@ -96,7 +96,7 @@ def _timezone() -> dt.tzinfo:
     try:
         return current_menu().timezone
     except Exception:  # no menu at all: the log still gets its line
-        return dt.timezone.utc
+        return dt.UTC
 
 
 def init_app(app: Flask) -> None:

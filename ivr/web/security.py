@@ -12,10 +12,11 @@ import re
 from urllib.parse import quote
 
 from flask import Flask, abort, current_app, request
-from ..settings import Settings
-from .. import urls
 from twilio.request_validator import SIGNATURE_HEADER, RequestValidator, get_signature_algorithm
 from werkzeug.exceptions import RequestEntityTooLarge
+
+from .. import urls
+from ..settings import Settings
 
 log = logging.getLogger(__name__)
 NONE = Settings()  # an app built without the line's settings (the fallback alone) checks no signature

@@ -6,13 +6,13 @@ import logging
 
 from flask import Blueprint, Response, current_app, g, request
 
-from . import fallback, security
 from .. import urls
 from ..flow import events
 from ..flow.line import Answer, Line
+from ..menu import Language
 from ..speech.prompts import Prompt
 from ..speech.render import render
-from ..menu import Language
+from . import fallback, security
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
