@@ -17,7 +17,7 @@ from ivr.menu.source import SCHEMA_PATH
 from ivr.settings import BUNDLED_AUDIO, BUNDLED_MENU
 from ivr.staff import graph
 
-from .test_schema import errors
+from .menu.test_schema import errors
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
