@@ -1,4 +1,4 @@
-"""The line's settings: one frozen record, read from the environment in one place (README, Configuration)."""
+"""The line's settings: one frozen record, read from the environment in one place (docs/operations.md, Configuration)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class Settings:
     call_log: bool = True  # one JSON line per webhook request on stdout
     reload_interval_s: float = 2.0  # a changed menu file or recording is heard within about this
     reload_settle_s: float = 1.0  # editors and copies write a file in well under a second
-    # The number by text message (README, Text messages): off unless all three are set.
+    # The number by text message (docs/operations.md, Text messages): off unless all three are set.
     account_sid: str | None = None  # TWILIO_ACCOUNT_SID
     sms_from: str | None = None  # IVR_SMS_FROM: a number, an alphanumeric sender or a Messaging Service SID (MG...)
     sms_daily_cap: int = 200  # IVR_SMS_DAILY_CAP: messages the whole line sends in a Helsinki day

@@ -20,7 +20,7 @@ from ivr.staff import graph
 from .menu.test_schema import errors
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
+STAFF = ROOT / "docs" / "staff.md"  # the staff page shows the real thing
 CHECK_FACTS = shutil.which("check-facts")  # the office's checker of numbers against the source text
 
 
@@ -68,7 +68,7 @@ def drawn(diagram: str):
 
 def test_readme_shows_the_current_graph(bundled):
     """The picture in the README is `ivr graph` of the bundled menu: the same nodes, links and shapes."""
-    block = README.read_text(encoding="utf-8").split("```mermaid\n", 1)[1].split("```", 1)[0]
+    block = STAFF.read_text(encoding="utf-8").split("```mermaid\n", 1)[1].split("```", 1)[0]
     now = graph.mermaid(bundled, "en")
     assert block.splitlines()[0] == now.splitlines()[0] == "flowchart TD"
     assert drawn(block) == drawn(now), "refresh the README's picture: ivr graph"
@@ -78,7 +78,7 @@ def test_readme_shows_the_current_graph(bundled):
 def test_readme_validator_examples_are_real(bundled):
     """The two example lines in the staff section are what `ivr validate` says for those mistakes
     (their line and column move with every edit of the file above them: those are not compared)."""
-    readme = README.read_text(encoding="utf-8")
+    readme = STAFF.read_text(encoding="utf-8")
     text = BUNDLED_MENU.read_text(encoding="utf-8")
     key = next(k for node in bundled.nodes.values() for k, target in node.options.items() if target == "associations")
     monday = re.search(r'monday: "\d\d:\d\d-\d\d:\d\d"', text).group()

@@ -278,7 +278,7 @@ def test_validate_a_missing_file(tmp_path, capsys, monkeypatch):
 
 # -- `ivr validate` tells staff the whole truth: numbers inside texts, indentation, and a verdict on the last line ----
 
-README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
+STAFF = pathlib.Path(__file__).resolve().parent.parent / "docs" / "staff.md"
 FIX = "put it under contacts, so the line reads it digit by digit"
 
 
@@ -467,7 +467,7 @@ def _at_any_place(line: str) -> str:
 
 def test_readme_examples_are_what_validate_prints(capsys):
     """Each example of the staff section is a real line: the mistakes made on the bundled menu, and its report."""
-    readme = README.read_text(encoding="utf-8")
+    readme = STAFF.read_text(encoding="utf-8")
     lines = BUNDLED_MENU.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if line.strip() == "duty:")
     label = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("en: "))

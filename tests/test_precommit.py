@@ -70,6 +70,6 @@ def test_the_hook_commands_pass_on_this_repository(monkeypatch, capsys):
 
 
 def test_the_readme_shows_the_two_lines_to_add():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "staff.md").read_text(encoding="utf-8")
     block = readme.split("    repos:\n", 1)[1].split("\n\n", 1)[0]
     assert [line.strip() for line in block.splitlines() if "- id:" in line] == [f"- id: {i}" for i in BY_ID]

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from ..flow import events
 
-INSTALL_CHART = ".venv/bin/pip install -e '.[stats]'"  # as the README says
+INSTALL_CHART = ".venv/bin/pip install -e '.[stats]'"  # as docs/operations.md says
 # Requests the line refused (bad signature, too large, not a webhook): no caller was answered.
 REFUSED_EVENTS = events.REFUSALS
 # The fields a line is made of and what each may hold; a line that breaks this is skipped and counted.

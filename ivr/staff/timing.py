@@ -3,7 +3,7 @@
 For each offered language it follows the keys a caller presses through the menu tree (found from the
 model: the option whose key leads on to each page with numbers, and to each transfer), asks the call
 flow in this process for each answer's plan, and adds up how long what is heard takes (the timing
-model: README, "Time to information"): the words the voice says by the model, a recording by its
+model: docs/staff.md, "Time to information"): the words the voice says by the model, a recording by its
 WAV's length, exactly as `speech.render` would choose between them. Two callers: one who presses as
 soon as their option is said, one who hears every prompt to its end first.
 """

@@ -93,7 +93,7 @@ def test_an_unreadable_log_is_one_clear_line(tmp_path, capsys):
 
 # -- `ivr stats` on real logs: no chart extra, broken lines, refused requests, and fields a forger wrote ----
 
-README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+OPERATIONS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 INSTALL = ".venv/bin/pip install -e '.[stats]'"
 
 
@@ -148,7 +148,7 @@ def test_without_matplotlib_a_chart_asked_for_fails_after_the_table(tmp_path, ca
 
 def test_the_install_command_is_the_readmes():
     assert stats.INSTALL_CHART == INSTALL
-    assert f"    {INSTALL}     # once, for the chart" in README.read_text(encoding="utf-8")
+    assert f"    {INSTALL}     # once, for the chart" in OPERATIONS.read_text(encoding="utf-8")
 
 
 def test_no_chart_is_written_unless_asked(tmp_path, capsys, monkeypatch):
