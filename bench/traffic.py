@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
+from ivr import urls
 from ivr.audio.library import Library
 from ivr.menu import BACK_KEY, LANGUAGE_KEY, REPEAT_KEY, Menu
 from ivr.settings import BUNDLED_AUDIO
@@ -27,17 +28,18 @@ def paths(menu: Menu) -> list[tuple[str, dict[str, str]]]:
     """(path, extra form fields): the language menu, every node in every language a caller can choose
     (a language waiting for its recordings is not offered, so no call reaches its pages), every key."""
     offered = Library(BUNDLED_AUDIO).offered(menu)
-    out: list[tuple[str, dict[str, str]]] = [("/voice", {}), ("/voice?s=1", {})]
-    out += [("/voice/choose", {"Digits": lang.key}) for lang in offered]
+    url = urls.url
+    out: list[tuple[str, dict[str, str]]] = [(url(urls.voice()), {}), (url(urls.voice(urls.Step(silent=1))), {})]
+    out += [(url(urls.choose()), {"Digits": lang.key}) for lang in offered]
     for lang in offered:
         for node in menu.nodes.values():
-            base = f"/voice/{lang.code}/{node.id}"
             if node.kind == "transfer":
-                out += [(base + "/dialled", {"DialCallStatus": s}) for s in ("busy", "completed")]
+                out += [(url(urls.dialled(lang.code, node.id)), {"DialCallStatus": s}) for s in ("busy", "completed")]
                 continue
-            out += [(base, {}), (base + "?s=1&b=1", {})]
+            out += [(url(urls.node(lang.code, node.id)), {}),
+                    (url(urls.node(lang.code, node.id, urls.Step(silent=1, brief=True))), {})]
             keys = [*node.options, REPEAT_KEY, BACK_KEY, LANGUAGE_KEY, WRONG_KEY]
-            out += [(base + "/key", {"Digits": key}) for key in keys]
+            out += [(url(urls.key(lang.code, node.id)), {"Digits": key}) for key in keys]
     return out
 
 
