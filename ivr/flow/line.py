@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from .. import phrases, urls
 from ..audio.library import Library
 from ..menu import BACK_KEY, LANGUAGE_KEY, REPEAT_KEY, SLOW_KEY, Language, Menu, Node
-from ..speech import plan, prompts
+from ..speech import notices, plan, prompts
 from ..urls import MAX_SILENCES, MAX_WRONG, Place, Step
 from . import events
 from .events import Event
@@ -111,8 +111,10 @@ class Line:
         group = [] if step.group else self._group(digits)
         if lang is None and len(group) == 1:
             lang = group[0]
-        if lang is not None:
-            return self.node(lang, self.menu.nodes[self.menu.start], key=digits)
+        if lang is not None:  # the notices live today, said once, as the language is chosen
+            today = self.now.astimezone(self.menu.timezone).date()
+            said = prompts.say(*(notices.notice(self.menu, lang, n) for n in self.menu.notices_on(today)))
+            return self.node(lang, self.menu.nodes[self.menu.start], key=digits, first=said)
         if group:
             return self.languages(Step(group=digits), key=digits)
         if digits in (REPEAT_KEY, BACK_KEY, LANGUAGE_KEY):
@@ -127,8 +129,9 @@ class Line:
                          if node.kind == "transfer" and not self.menu.schedules[node.schedule].is_open(self.now))
 
     def node(self, lang: Language, node: Node, step: Step = Step(), message: str | None = None,
-             kind: str | None = None, key: str | None = None) -> Answer:
-        """A menu or page; `message` is a phrase said first (the notice of a wrong key)."""
+             kind: str | None = None, key: str | None = None, first: prompts.Speech = ()) -> Answer:
+        """A menu or page; `message` is a phrase said first (the notice of a wrong key); `first` is said
+        before everything (the day's notices)."""
         closed = self.closed()
         if node.kind == "transfer" and node.id not in closed:
             return self.transfer(lang, node, key)
@@ -153,9 +156,10 @@ class Line:
         hints = prompts.say(prompts.phrase(menu, lang, phrases.SLOW) if page else None,
                             prompts.navigation(menu, lang) if missed else None)
         if page:
-            said = (plan.Say(lang, prompts.say(missed, options)), plan.Say(lang, body, step.slow), plan.Say(lang, hints))
+            said = (plan.Say(lang, prompts.say(first, missed, options)), plan.Say(lang, body, step.slow),
+                    plan.Say(lang, hints))
         else:
-            said = (plan.Say(lang, prompts.say(missed, body, options, hints)),)
+            said = (plan.Say(lang, prompts.say(first, missed, body, options, hints)),)
         here = Step(step.silent, step.wrong)
         verbs: list[plan.Verb] = [plan.Gather(urls.key(lang.code, node.id, here),
                                               PAGE_TIMEOUT_S if page else MENU_TIMEOUT_S, said)]

@@ -315,23 +315,36 @@ def table(timing: Timing, lang: model.Language) -> Iterator[str]:
 
 
 def over_budget(menu: model.Menu, recordings: library.Library, at: dt.datetime | None = None) -> list[str]:
-    """A warning line for each offered language and budget a caller's path goes over."""
+    """A warning line for each offered language and budget a caller's path goes over: on an ordinary
+    open day, and on a day of each notice (a notice is said before the first menu, so it delays the duty)."""
     at = at or open_moment(menu, hours.clock(menu.timezone, Settings.from_env().now)())
+    warnings = _over(menu, recordings, at, None)
+    for notice in menu.notices:
+        day = next((notice.first + dt.timedelta(days=n) for n in range((notice.last - notice.first).days + 1)
+                    if (notice.first + dt.timedelta(days=n)).weekday() < 5), notice.first)
+        moment = dt.datetime.combine(day, dt.time(10, 0), tzinfo=menu.timezone)
+        warnings += _over(menu, recordings, moment, notice)
+    return warnings
+
+
+def _over(menu: model.Menu, recordings: library.Library, at: dt.datetime, notice) -> list[str]:
     timing = Timing(menu, recordings.root, at)
     warnings = []
+    when = f" on {at:%Y-%m-%d}, with notice {notice.id!r} said first" if notice else ""
     for lang in timing.offered():
         try:
             figures = timing.figures(lang)
         except TimingError as exc:
-            warnings.append(str(Problem(menu.source, 1, 1, f"{lang.code!r}: cannot time the call: {exc}",
-                                        warning=True)))
+            warnings.append(str(Problem(menu.source, notice.line if notice else 1, 1,
+                                        f"{lang.code!r}: cannot time the call{when}: {exc}", warning=True)))
             continue
         over = [f"{figure.what} after {seconds:.0f} s for a {caller} (budget {budget:g} s)"
                 for figure in figures for caller, seconds, budget, within in figure.verdicts() if not within]
         if over:
-            line = min(f.node.line for f in figures if any(not v[3] for v in f.verdicts()))
+            line = notice.line if notice else min(f.node.line for f in figures if any(not v[3] for v in f.verdicts()))
             warnings.append(str(Problem(menu.source, line, 1, f"{lang.code!r} is slow to the information "
-                                        f"callers need: {'; '.join(over)} (see `ivr timing --lang {lang.code}`)",
+                                        f"callers need{when}: {'; '.join(over)} "
+                                        f"(see `ivr timing --lang {lang.code}{f' --at {at:%Y-%m-%dT%H:%M}' if notice else ''}`)",
                                         warning=True)))
     return warnings
 

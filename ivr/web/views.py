@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, g, request
 
@@ -64,7 +65,9 @@ def digits() -> str | None:
 @bp.route("/<path:rest>", methods=METHODS)
 def call(rest: str = ""):
     """Every webhook of a call: the place its URL names (an unknown one leads back to the start)."""
-    place = urls.parse(request.full_path)
+    # request.path is decoded: quoted again, a %3F or %2F in a segment stays inside it.
+    query = request.query_string.decode("latin-1")
+    place = urls.parse(quote(request.path, safe="/") + (f"?{query}" if query else ""))
     return xml(line().answer(place, digits(), field("DialCallStatus")))
 
 

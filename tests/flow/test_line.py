@@ -673,3 +673,25 @@ def test_a_number_in_the_greeting_is_refused_like_any_text():
         assert "the 'en' text of greeting has a phone number in it" in problem.message
     else:
         raise AssertionError("a number in the greeting passed")
+
+
+# -- Notices -----------------------------------------------------------------------
+
+def test_a_live_notice_is_said_once_as_the_language_is_chosen_before_the_first_menu(client, clock, menu):
+    """On a day a notice is live (the test line's moved_desk, 14-18 December 2026) the caller hears it in
+    their language first; the menu's next answers (a repeat, a silence) do not say it again."""
+    clock.set("2026-12-15T10:00")
+    notice = next(n for n in menu.notices if n.id == "moved_desk")
+    answer = post(client, "/voice/choose", Digits=menu.language("en").key)
+    assert answer.text.startswith(notice.say["en"])
+    assert answer.text.index(notice.say["en"]) < answer.text.index(menu.nodes[menu.start].say["en"])
+    assert menu.phrases["en"](P.NAVIGATION) not in answer.text, "a notice is no missed key"
+    assert notice.say["en"] not in post(client, answer.action, Digits="*").text
+    assert notice.say["en"] not in post(client, answer.redirect).text
+
+
+@pytest.mark.parametrize("day", ["2026-12-13T10:00", "2026-12-19T10:00"])
+def test_no_notice_outside_its_dates(client, clock, menu, day):
+    clock.set(day)
+    notice = next(n for n in menu.notices if n.id == "moved_desk")
+    assert notice.say["en"] not in post(client, "/voice/choose", Digits=menu.language("en").key).text

@@ -219,3 +219,19 @@ def test_ivr_hours_shortens_a_long_notice_to_one_line(tmp_path, capsys):
     shown = hours_of(capsys, path, "--from", "2026-12-14", "--days", "1")[2]
     assert shown == "  notice moved_desk: The desk has moved to another floor of the same building…"
     assert long.startswith(shown.removeprefix("  notice moved_desk: ").removesuffix("…"))
+
+
+def test_validate_says_when_a_notice_pushes_the_duty_past_the_time_budget(tmp_path, capsys):
+    """A notice is said before the first menu: a long one delays the duty's option; validate warns on the
+    notice's line, with the day it was timed on. Without the notice, no such warning."""
+    long = "The desk has moved. " + " ".join(["Please listen carefully to this notice."] * 8)
+    path = tmp_path / "x.yaml"
+    path.write_text(GOOD + NOTICE.replace("en: The desk has moved.", f"en: {long}"), encoding="utf-8")
+    cli.main(["validate", "--verbose", "--audio", str(tmp_path / "audio"), str(path)])
+    out = capsys.readouterr().out
+    assert f"{path}:58:1: warning: 'en' is slow to the information callers need on 2026-12-14, with notice " \
+           "'moved_desk' said first: " in out
+    assert "call offered (top, key 2) after 42 s for a presser (budget 30 s)" in out
+    path.write_text(GOOD, encoding="utf-8")
+    cli.main(["validate", "--verbose", "--audio", str(tmp_path / "audio"), str(path)])
+    assert "with notice" not in capsys.readouterr().out

@@ -36,6 +36,19 @@ def test_the_call_sounds_as_recorded(scenario, bundled):
                                                             "recorded", "now", lineterm="")))
 
 
+LINE_FOLDER = FOLDER / "line"
+LINE_SCENARIOS = golden.scenarios(LINE_FOLDER)
+
+
+@pytest.mark.parametrize("scenario", LINE_SCENARIOS, ids=[s.name for s in LINE_SCENARIOS])
+def test_the_test_line_sounds_as_recorded(scenario, tmp_path):
+    """The test line's scenarios (a day with a notice), with no recordings: voiced languages only."""
+    heard, _ = golden.play(scenario, menus.load(LINE), str(tmp_path))
+    recorded = (LINE_FOLDER / f"{scenario.name}.txt").read_text(encoding="utf-8")
+    assert heard == recorded, "\n".join(difflib.unified_diff(recorded.splitlines(), heard.splitlines(),
+                                                             "recorded", "now", lineterm=""))
+
+
 def test_every_transcript_has_its_scenario():
     assert {p.stem for p in FOLDER.glob("*.txt")} == {s.name for s in SCENARIOS}
 
