@@ -175,6 +175,9 @@ def needed(menu: Menu, lang: Language) -> dict[str, prompts.Prompt]:
         parts.append(prompts.phrase(menu, lang, message))
     transfers = frozenset(node.id for node in menu.nodes.values() if node.kind == "transfer")
     parts.append(prompts.last_words(menu, lang))
+    parts.append(prompts.sms_offer(menu, lang))  # the duty number by text message, where configured
+    parts += [prompts.phrase(menu, lang, message) for message in (phrases.SMS_SENT, phrases.SMS_ALREADY,
+                                                                   phrases.SMS_FAILED)]
     parts += [notice(menu, lang, each) for each in menu.notices]  # every notice, live or not: recorded ahead
     for node in menu.nodes.values():
         if node.kind == "menu":

@@ -14,6 +14,7 @@ TRANSFER = "transfer"  # after it; outcome Twilio's DialCallStatus, or NONE
 CLOSED = "closed"  # the transfer's page while it is closed
 LOST = "lost"  # a URL that names nothing we know
 APOLOGY = "apology"  # something failed while answering
+TEXTED = "text message"  # the duty number by text message; outcome sent, already, cap, not_allowed or failed
 # Decided by the web layer.
 HUNG_UP = "hung up"  # Twilio's status callback
 FALLBACK = "fallback"  # Twilio's fallback URL

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .. import phrases, urls
 from ..audio.library import Library
@@ -43,10 +43,19 @@ def caller_keys(offered: Sequence[Language]) -> dict[str, str]:
 
 
 @dataclasses.dataclass(frozen=True)
+class Texting:
+    """The duty number by text message, offered to this caller: `send` texts it in a language and says
+    how it went (ivr.sms: sent, already, cap, not_allowed, failed)."""
+
+    send: Callable[[Language], str]
+
+
+@dataclasses.dataclass(frozen=True)
 class Line:
     menu: Menu
     now: dt.datetime
     audio: Library | None = None
+    texting: Texting | None = None  # None: not configured, or not for this caller's number
 
     def offered(self) -> tuple[Language, ...]:
         """Voiced languages, and those served from recordings once every prompt is recorded."""
@@ -153,6 +162,13 @@ class Line:
             else:
                 body = prompts.intro(menu, lang, node)
         options = prompts.options(menu, lang, node, closed)
+        if node.kind == "transfer" and self.texting is not None:
+            # Closed: the number by text message, offered once the caller has heard the number; or
+            # alone, where the page's words are not said again.
+            if body:
+                body = prompts.say(body, prompts.sms_offer(menu, lang))
+            else:
+                options = prompts.say(options, prompts.sms_offer(menu, lang))
         hints = prompts.say(prompts.phrase(menu, lang, phrases.SLOW) if page else None,
                             prompts.navigation(menu, lang) if missed else None)
         if page:
@@ -182,6 +198,8 @@ class Line:
             return self.node(lang, self.menu.nodes[node.parent], key=digits)
         if digits == LANGUAGE_KEY:
             return self.languages(key=digits)
+        if digits == prompts.SMS_KEY and node.kind == "transfer" and self.texting is not None:
+            return self.text_number(lang, node)
         if digits == SLOW_KEY and node.kind != "menu":
             return self.node(lang, node, Step(slow=True), key=digits)
         target = node.options.get(digits)
@@ -190,6 +208,14 @@ class Line:
         return self.node(lang, node, Step(0, step.wrong + 1, True), phrases.NOT_IN_MENU, events.WRONG_KEY, digits)
 
     # The transfer ------------------------------------------------------
+
+    def text_number(self, lang: Language, node: Node) -> Answer:
+        """Text the duty number to the caller; say how it went and the number again, then the page's keys."""
+        outcome = self.texting.send(lang)
+        said = plan.Say(lang, prompts.sms_outcome(self.menu, lang, node, outcome))
+        return Answer(plan.Plan((plan.Gather(urls.key(lang.code, node.id), PAGE_TIMEOUT_S, (said,)),
+                                 plan.Redirect(urls.node(lang.code, node.id, Step(brief=True))))),
+                      Event(events.TEXTED, lang.code, node.id, prompts.SMS_KEY, outcome))
 
     def transfer(self, lang: Language, node: Node, key: str | None = None) -> Answer:
         """Connect the caller (the transfer is open: `node` says its page while it is closed)."""

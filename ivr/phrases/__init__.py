@@ -61,6 +61,11 @@ STAFF = (HOURS_OPEN, HOURS_CLOSED, HOURS_WEEKEND, HOURS_NO_HOURS, HOURS_HOLIDAY,
 
 # The number by text message (ivr/sms): written, never said, so never recorded. Short: two SMS
 # segments hold 134 characters in Arabic or Russian, and the line's name, label and hours fill most.
+# The duty number by text message, on the duty's page (said; SMS_BODY is the message itself).
+SMS_OFFER = N_("To get this number by text message, press %(key)s.")
+SMS_SENT = N_("The text message is on its way.")
+SMS_ALREADY = N_("A text message was already sent to this phone today.")
+SMS_FAILED = N_("Sorry, the text message could not be sent.")
 SMS_BODY = N_("%(line)s. %(label)s: %(number)s. %(hours)s")
 WRITTEN = (SMS_BODY,)
 
@@ -142,5 +147,6 @@ ID = {
     CLOSED_NOW: "closed_now", OPENS_AT: "opens_at", NO_ANSWER: "no_answer",
     LOST: "lost", WORKING_WEEK: "working_week", TRY_AGAIN: "try_again",
     NAVIGATION: "navigation", CALL_BACK: "call_back",
+    SMS_OFFER: "sms_offer", SMS_SENT: "sms_sent", SMS_ALREADY: "sms_already", SMS_FAILED: "sms_failed",
 }
 ALL = tuple(ID) + STAFF + WRITTEN  # every phrase, once: the catalogs must translate each

@@ -289,3 +289,21 @@ def prompts(speech: Speech) -> list[Prompt]:
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+SMS_KEY = "2"  # on the duty's page while it is closed (its key 1, the call, is not offered then)
+
+
+def sms_offer(menu: Menu, lang: Language) -> Speech:
+    """'To get this number by text message, press 2.'"""
+    text = menu.phrases[lang.code](phrases.SMS_OFFER, key=SMS_KEY)
+    return say(prompt(f"phrase.{phrases.ID[phrases.SMS_OFFER]}", text), Pause(SENTENCE_PAUSE_MS))
+
+
+SMS_SAID = {"sent": phrases.SMS_SENT, "already": phrases.SMS_ALREADY}  # anything else: SMS_FAILED
+
+
+def sms_outcome(menu: Menu, lang: Language, node: Node, outcome: str) -> Speech:
+    """Whether the message went, then the number again (a caller whose message failed still has it)."""
+    return say(phrase(menu, lang, SMS_SAID.get(outcome, phrases.SMS_FAILED)), Pause(SENTENCE_PAUSE_MS),
+               own_number(menu, lang, node))

@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, g, request
 
-from .. import urls
+from .. import sms, urls
 from ..flow import events
-from ..flow.line import Answer, Line
+from ..flow.line import Answer, Line, Texting
 from ..menu import Language
 from ..speech.prompts import Prompt
 from ..speech.render import render
@@ -47,7 +47,12 @@ def current_menu():
 
 
 def line() -> Line:
-    return Line(current_menu(), current_app.extensions["ivr.clock"](), current_app.extensions.get("ivr.audio"))
+    menu, now, settings = current_menu(), current_app.extensions["ivr.clock"](), current_app.config["IVR"]
+    caller = field("From")
+    texting = None
+    if sms.offered(settings, menu, caller):
+        texting = Texting(lambda lang: sms.request_sms(settings, menu, lang, caller, now))
+    return Line(menu, now, current_app.extensions.get("ivr.audio"), texting)
 
 
 def field(name: str) -> str | None:
