@@ -53,12 +53,14 @@ def validate(args: argparse.Namespace) -> int:
             print(f"{path}: cannot go live: {_count(len(exc.problems), 'problem')}")
             status = 1
             continue
-        library = Library(args.audio or audio_path())
+        library = Library(args.audio or audio_path(), texting=audio.texting())
         recorded = problems(loaded, library)
         broken = [p for p in recorded if not p.warning]
         warnings = sorted(list(loaded.warnings) + [p for p in recorded if p.warning], key=lambda w: (w.line, w.col))
         for line in (map(str, warnings) if args.verbose else _summary(warnings)):
             print(line)
+        for problem in loaded.confirm:  # each its own line: staff confirm them one by one
+            print(problem)
         for problem in broken:
             print(problem)
         if broken:
@@ -69,7 +71,7 @@ def validate(args: argparse.Namespace) -> int:
         slow = timing.over_budget(loaded, library)
         for line in slow if args.verbose else slow[:1]:
             print(line + ("" if args.verbose or len(slow) == 1 else f" (and {len(slow) - 1} more like it)"))
-        counted = len(warnings) + len(slow)
+        counted = len(warnings) + len(slow) + len(loaded.confirm)
         noted = ""
         if counted:
             noted = f" ({_count(counted, 'warning')}{'' if args.verbose else ', --verbose lists them'})"

@@ -4,6 +4,7 @@ A call's whole state travels in the URLs the line answers with (Gather actions, 
 so any worker can answer any request:
 
     /voice                          the language menu        ?s=silences &w=wrong keys &g=first key of a group
+                                                             (every URL: &n=1 once the day's notices were said)
     /voice/choose                   its keys                 (the same counters)
     /voice/<lang>/<node>            a menu or page           ?s= &w= &b=1 (brief: its options only)
     /voice/<lang>/<node>/key        a key pressed there      ?s= &w=
@@ -35,6 +36,7 @@ class Step:
     brief: bool = False  # say only the options, not the whole node again
     slow: bool = False  # the page again slowly (key 8); a recording: its slowed copy
     group: str = ""  # the language menu's second page: the languages whose key starts with this
+    heard: bool = False  # the day's notices were said on this call: not again when a language is chosen again
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,7 +91,7 @@ def url(place: Place) -> str:
         elif place.endpoint in (NODE, KEY, DIALLED):
             path += f"/{_seg(place.lang)}/{_seg(place.node)}"
             path += f"/{_TAILS[place.endpoint]}" if place.endpoint in _TAILS else ""
-        query = {"s": step.silent, "w": step.wrong, "b": int(step.brief), "g": step.group}
+        query = {"s": step.silent, "w": step.wrong, "b": int(step.brief), "g": step.group, "n": int(step.heard)}
     shown = {name: value for name, value in query.items() if value not in (0, "")}
     return path + (f"?{urlencode(shown)}" if shown else "")
 
@@ -119,7 +121,7 @@ def counters(args) -> Step:
     """The call's counters from a URL's query (a mapping); anything malformed counts as none."""
     group = args.get("g", "")
     return Step(_count(args.get("s", ""), MAX_SILENCES), _count(args.get("w", ""), MAX_WRONG), args.get("b") == "1",
-                group=group if len(group) == 1 and group in "0123456789" else "")
+                group=group if len(group) == 1 and group in "0123456789" else "", heard=args.get("n") == "1")
 
 
 def as_signed(public_base: str, url_as_sent: str) -> str:

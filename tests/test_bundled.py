@@ -93,3 +93,52 @@ def unplaced(line: str) -> str:
     """A validator line without its position and key number."""
     line = re.sub(r"menus/kajaani\.yaml:\d+:\d+: ", "menus/kajaani.yaml:L:C: ", line.strip())
     return re.sub(r"^(menus/kajaani\.yaml:L:C: key )\d", r"\1N", line)
+
+
+def test_every_language_hears_the_duty_number_and_fax_within_three_keys_while_it_is_open(bundled):
+    """Monday 10:00, the duty open (key 1 connects at once): in every offered language, its number and its
+    fax are still heard, in the caller's language, within three keys of the language menu, no call made."""
+    import datetime as dt
+
+    from ivr.audio.library import Library
+    from ivr.flow.line import caller_keys
+    from ivr.settings import Settings
+    from ivr.web.app import create_app
+
+    from .answers import parse
+    from .conftest import spoken
+
+    monday = dt.datetime(2026, 12, 7, 10, 0, tzinfo=bundled.timezone)
+    app = create_app(Settings(require_token=False, call_log=False, audio=BUNDLED_AUDIO), menu=bundled,
+                     clock=lambda: monday)
+    client = app.test_client()
+    offered = Library(BUNDLED_AUDIO).offered(bundled)
+    duty = bundled.first_transfer()
+    fax = next(i for i, c in enumerate(duty.contacts) if c.kind == "fax")
+    phone = next(i for i, c in enumerate(duty.contacts) if c.number == duty.number)
+    assert len(offered) == 8
+    for lang, first in caller_keys(offered).items():
+        code = lang
+        lang = bundled.language(code)
+        frontier, found = [("/voice/choose", first)], None
+        for _ in range(3):  # each round is one more key
+            following = []
+            for url, keys in frontier:
+                answer = parse(client.post(url, data={"Digits": keys[-1]}))
+                if answer.dial is None:
+                    if lang.voice:
+                        said = " ".join(s.text for s in answer.said if s.voice == lang.voice)
+                        heard = spoken(duty.number) in said and spoken(duty.contacts[fax].number) in said
+                    else:
+                        heard = {f"/audio/{code}/{duty.id}.contacts.{phone}.wav",
+                                 f"/audio/{code}/{duty.id}.contacts.{fax}.wav"} <= set(answer.plays)
+                    if heard:
+                        found = keys
+                        break
+                    if answer.action:
+                        following += [(answer.action, keys + key) for key in "12345678"]
+            if found:
+                break
+            frontier = following
+        assert found, f"{code}: the duty number and fax are not heard within three keys at an open time"
+        assert len(found) <= 3

@@ -91,8 +91,9 @@ class Library:
     """
 
     def __init__(self, root: str | pathlib.Path, recheck_s: float = 0.0,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, texting: bool = True) -> None:
         self.root = pathlib.Path(root)
+        self.texting = texting  # the line offers the number by text message: its phrases are needed too
         self.recheck_s = recheck_s
         self._monotonic = monotonic
         self._recordings: dict[str, tuple[float, tuple, dict[str, Recording]]] = {}  # code -> (when, stamp, found)
@@ -145,7 +146,7 @@ class Library:
         if cached is not None and cached[0] is menu and cached[1] is have:
             return cached[2]
         recorded, missing, stale, synthetic = [], [], [], []
-        for prompt_id, prompt in needed(menu, lang).items():
+        for prompt_id, prompt in needed(menu, lang, self.texting).items():
             found = have.get(prompt_id)
             if found is None or not found.digest:
                 missing.append(prompt_id)
@@ -164,8 +165,9 @@ class Library:
         return tuple(lang for lang in menu.languages if lang.voice or self.status(menu, lang).complete)
 
 
-def needed(menu: Menu, lang: Language) -> dict[str, prompts.Prompt]:
-    """Every prompt the line may say in `lang`, by id (changing ones stand for their fixed sentence)."""
+def needed(menu: Menu, lang: Language, texting: bool = True) -> dict[str, prompts.Prompt]:
+    """Every prompt the line may say in `lang`, by id (changing ones stand for their fixed sentence);
+    the text message's phrases only where the line offers it (`texting`)."""
     any_day = dt.datetime(2026, 1, 1, tzinfo=menu.timezone)  # closed(): only its fixed prompts count
     parts: list[prompts.Speech] = [prompts.language_option(menu, lang)]
     if len(lang.key) > 1:
@@ -175,9 +177,10 @@ def needed(menu: Menu, lang: Language) -> dict[str, prompts.Prompt]:
         parts.append(prompts.phrase(menu, lang, message))
     transfers = frozenset(node.id for node in menu.nodes.values() if node.kind == "transfer")
     parts.append(prompts.last_words(menu, lang))
-    parts.append(prompts.sms_offer(menu, lang))  # the duty number by text message, where configured
-    parts += [prompts.phrase(menu, lang, message) for message in (phrases.SMS_SENT, phrases.SMS_ALREADY,
-                                                                   phrases.SMS_FAILED)]
+    if texting:  # the duty number by text message, where configured
+        parts.append(prompts.sms_offer(menu, lang))
+        parts += [prompts.phrase(menu, lang, message) for message in (phrases.SMS_SENT, phrases.SMS_ALREADY,
+                                                                       phrases.SMS_FAILED)]
     parts += [notice(menu, lang, each) for each in menu.notices]  # every notice, live or not: recorded ahead
     for node in menu.nodes.values():
         if node.kind == "menu":

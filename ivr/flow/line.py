@@ -68,6 +68,17 @@ class Line:
 
     def answer(self, place: Place, digits: str | None = None, dial_status: str | None = None) -> Answer:
         """The answer to a request for `place` (a key pressed, or how a transfer ended, with it)."""
+        found = self._answer(place, digits, dial_status)
+        # A language chosen on a day with notices: they were said, and the call's URLs remember it from now on.
+        said = place.endpoint == urls.CHOOSE and found.event.lang is not None and bool(self._notices())
+        if place.step.heard or said:
+            return dataclasses.replace(found, plan=plan.heard(found.plan))
+        return found
+
+    def _notices(self):
+        return self.menu.notices_on(self.now.astimezone(self.menu.timezone).date())
+
+    def _answer(self, place: Place, digits: str | None, dial_status: str | None) -> Answer:
         if place.endpoint == urls.VOICE:
             return self.languages(place.step, greet=place.step == Step())
         if place.endpoint == urls.CHOOSE:
@@ -120,15 +131,15 @@ class Line:
         group = [] if step.group else self._group(digits)
         if lang is None and len(group) == 1:
             lang = group[0]
-        if lang is not None:  # the notices live today, said once, as the language is chosen
-            today = self.now.astimezone(self.menu.timezone).date()
-            said = prompts.say(*(notices.notice(self.menu, lang, n) for n in self.menu.notices_on(today)))
+        if lang is not None:  # the notices live today, said once a call, as the language is chosen
+            live = () if step.heard else self._notices()
+            said = prompts.say(*(notices.notice(self.menu, lang, n) for n in live))
             return self.node(lang, self.menu.nodes[self.menu.start], key=digits, first=said)
         if group:
             return self.languages(Step(group=digits), key=digits)
         if digits in (REPEAT_KEY, BACK_KEY, LANGUAGE_KEY):
             return self.languages(key=digits)
-        return self.languages(Step(0, step.wrong + 1, group=step.group), events.WRONG_KEY, digits)
+        return self.languages(Step(0, step.wrong + 1, group=step.group, heard=step.heard), events.WRONG_KEY, digits)
 
     # Menus and pages ---------------------------------------------------
 
@@ -162,9 +173,9 @@ class Line:
             else:
                 body = prompts.intro(menu, lang, node)
         options = prompts.options(menu, lang, node, closed)
-        if node.kind == "transfer" and self.texting is not None:
-            # Closed: the number by text message, offered once the caller has heard the number; or
-            # alone, where the page's words are not said again.
+        if node.texting(menu.nodes) is not None and self.texting is not None:
+            # The duty's page (closed, or a page about it): the number by text message, offered once the
+            # caller has heard the number; or alone, where the page's words are not said again.
             if body:
                 body = prompts.say(body, prompts.sms_offer(menu, lang))
             else:
@@ -188,6 +199,11 @@ class Line:
         return Answer(plan.Plan(tuple(verbs)), event)
 
     def key(self, lang: Language, node: Node, digits: str | None, step: Step) -> Answer:
+        if digits == prompts.SMS_KEY and node.texting(self.menu.nodes) is not None and self.texting is not None:
+            return self.text_number(lang, node)
+        if node.kind == "transfer" and node.id not in self.closed():
+            # After a failed transfer: its menu's keys (1 tries again), silence too; closed, its page has its own.
+            return self.key(lang, self.menu.nodes[node.parent or self.menu.start], digits, step)
         if not digits:
             return self.node(lang, node, Step(step.silent + 1, step.wrong, True))
         if digits == REPEAT_KEY:
@@ -198,8 +214,6 @@ class Line:
             return self.node(lang, self.menu.nodes[node.parent], key=digits)
         if digits == LANGUAGE_KEY:
             return self.languages(key=digits)
-        if digits == prompts.SMS_KEY and node.kind == "transfer" and self.texting is not None:
-            return self.text_number(lang, node)
         if digits == SLOW_KEY and node.kind != "menu":
             return self.node(lang, node, Step(slow=True), key=digits)
         target = node.options.get(digits)
@@ -210,11 +224,16 @@ class Line:
     # The transfer ------------------------------------------------------
 
     def text_number(self, lang: Language, node: Node) -> Answer:
-        """Text the duty number to the caller; say how it went and the number again, then the page's keys."""
+        """Text the duty number to the caller; say how it went and the number again, then the page's keys
+        (after a failed transfer, the menu's: an open transfer's own place would dial)."""
+        transfer = node.texting(self.menu.nodes)
         outcome = self.texting.send(lang)
-        said = plan.Say(lang, prompts.sms_outcome(self.menu, lang, node, outcome))
+        said = plan.Say(lang, prompts.sms_outcome(self.menu, lang, transfer, outcome))
+        back = node.id
+        if node.kind == "transfer" and node.id not in self.closed():
+            back = node.parent or self.menu.start
         return Answer(plan.Plan((plan.Gather(urls.key(lang.code, node.id), PAGE_TIMEOUT_S, (said,)),
-                                 plan.Redirect(urls.node(lang.code, node.id, Step(brief=True))))),
+                                 plan.Redirect(urls.node(lang.code, back, Step(brief=True))))),
                       Event(events.TEXTED, lang.code, node.id, prompts.SMS_KEY, outcome))
 
     def transfer(self, lang: Language, node: Node, key: str | None = None) -> Answer:
@@ -232,10 +251,12 @@ class Line:
             return Answer(plan.Plan(self._goodbye(lang, last_words=False)), event)
         back = node.parent or self.menu.start
         verbs: list[plan.Verb] = []
-        if node.kind == "transfer":  # the number to call back, and a key that tries again
+        if node.kind == "transfer":  # the number to call back, a key that tries again, and one that texts it
             retry = next((key for key, target in self.menu.nodes[back].options.items() if target == node.id), None)
-            verbs.append(plan.Gather(urls.key(lang.code, back), PAGE_TIMEOUT_S,
-                                     (plan.Say(lang, prompts.no_answer(self.menu, lang, node, retry)),)))
+            texting = self.texting is not None
+            # Keys go to the transfer's place, which passes them on to its menu, but for the text message.
+            verbs.append(plan.Gather(urls.key(lang.code, node.id if texting else back), PAGE_TIMEOUT_S,
+                                     (plan.Say(lang, prompts.no_answer(self.menu, lang, node, retry, texting)),)))
         verbs.append(plan.Redirect(urls.node(lang.code, back, Step(brief=True))))
         return Answer(plan.Plan(tuple(verbs)), event)
 
@@ -247,11 +268,14 @@ class Line:
         return said + [plan.Say(lang, prompts.phrase(self.menu, lang, phrases.GOODBYE)), plan.Hangup()]
 
     def _goodbye_all(self) -> list[plan.Verb]:
-        """No language chosen: the duty number and 112 in the greeting's languages, then goodbye in all."""
+        """No language chosen: in every offered language, the greeting's first, the duty number and 112,
+        then goodbye: whichever language the caller understands, they hear the number in it."""
         offered = {lang.code: lang for lang in self.offered()}
-        verbs: list[plan.Verb] = [plan.Say(offered[code], prompts.last_words(self.menu, offered[code]))
-                                  for code in self.menu.greeting or list(offered)[:1] if code in offered]
-        verbs += [plan.Say(lang, prompts.phrase(self.menu, lang, phrases.GOODBYE)) for lang in offered.values()]
+        order = [code for code in self.menu.greeting if code in offered]
+        order += [code for code in offered if code not in order]
+        verbs: list[plan.Verb] = [plan.Say(offered[code], prompts.say(
+            prompts.last_words(self.menu, offered[code]), prompts.phrase(self.menu, offered[code], phrases.GOODBYE)))
+            for code in order]
         return verbs + [plan.Hangup()]
 
     def lost(self, lang: Language | None) -> Answer:

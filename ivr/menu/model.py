@@ -85,6 +85,15 @@ class Node:
     timeout: int
     parent: str | None  # where the back key goes; None: the language menu
     line: int
+    about: str | None = None  # a page about a transfer: says that transfer's texts and numbers, at any hour
+    sms: Text = dataclasses.field(default_factory=dict)  # a transfer: what the text message with its number calls it
+
+    def texting(self, nodes: Mapping[str, Node]) -> Node | None:
+        """The transfer whose number a caller can ask for by text message here: a transfer's own page, or a
+        page about one."""
+        if self.kind == "transfer":
+            return self
+        return nodes.get(self.about) if self.about else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,6 +123,7 @@ class Menu:
     warnings: tuple[Problem, ...]
     greeting: Mapping[str, str] = dataclasses.field(default_factory=dict)  # code -> the line's name, said first
     notices: tuple[Notice, ...] = ()  # in file order
+    confirm: tuple[Problem, ...] = ()  # said on the line but not in the source: staff confirm each (`confirm:`)
 
     def notices_on(self, day: dt.date) -> tuple[Notice, ...]:
         """The notices callers hear on `day` (the menu's local date): from and until both count."""
@@ -248,6 +258,7 @@ class _Builder:
         catalogs = self._phrases(languages)
         greeting = self._greeting(codes)
         notices = self._notices(codes, tz)
+        confirm = self._confirm()
         if self.problems:
             raise MenuError(sorted(self.problems, key=lambda p: (p.line, p.col)))
         return Menu(
@@ -262,7 +273,24 @@ class _Builder:
             warnings=tuple(self.warnings),
             greeting=MappingProxyType(greeting),
             notices=tuple(notices),
+            confirm=tuple(confirm),
         )
+
+    def _confirm(self) -> list[Problem]:
+        """Each `confirm:` entry, at the place it names, so staff see the line they are to check."""
+        found = []
+        for index, item in enumerate(self.data.get("confirm") or []):
+            parts = item["at"].split(".")
+            # A list's items by index (contacts.1), a mapping's by key (options."1")
+            path = next((p for p in (tuple(parts), tuple(int(x) if x.isdigit() else x for x in parts))
+                         if p in self.src.values), None)
+            if path is None:
+                self.error(("confirm", index, "at"), f"confirm[{index}] names {item['at']!r}, which is not in this "
+                           "file: write the dotted path of the text or value to confirm, e.g. schedules.duty.weekly")
+                continue
+            found.append(self.src.at(path, f"to confirm: {item['what'].strip()} (then remove confirm[{index}])",
+                                     warning=True))
+        return found
 
     def _greeting(self, codes: list[str]) -> dict[str, str]:
         greeting = dict(self.data.get("greeting") or {})
@@ -381,7 +409,7 @@ class _Builder:
             path = ("nodes", node_id)
             if start in raw and node_id not in parents and node_id != start:
                 self.error(path, f"node {node_id!r} cannot be reached: no menu has an option for it", key=True)
-            for field in ("label", "say", "after", "name", "closed_label"):
+            for field in ("label", "say", "after", "name", "closed_label", "sms"):
                 if field in item:
                     self._text(path + (field,), item[field], codes)
             for key, target in item.get("options", {}).items():
@@ -393,6 +421,7 @@ class _Builder:
                 elif raw[target]["type"] != "menu" and "label" not in raw[target]:
                     self.error(("nodes", target), f"node {target!r} is an option of {node_id!r} but has no label to say",
                                key=True)
+            self._page(path, item, raw)
             contacts = tuple(self._contact(path + ("contacts", i), c, codes, schedules)
                              for i, c in enumerate(item.get("contacts", [])))
             number = self._number(path + ("number",), item["number"]) if "number" in item else None
@@ -404,9 +433,29 @@ class _Builder:
                 closed_label=_frozen(item.get("closed_label")),
                 options=MappingProxyType(dict(item.get("options", {}))), contacts=contacts, number=number,
                 schedule=item.get("schedule"), timeout=item.get("timeout", 25), parent=parents.get(node_id),
-                line=self.src.values[path][0],
+                line=self.src.values[path][0], about=item.get("about"), sms=_frozen(item.get("sms")),
             )
         return nodes
+
+    def _page(self, path, item, raw) -> None:
+        """A page says its own texts, or (with `about`) a transfer's: one or the other."""
+        if item["type"] != "page":
+            return
+        about = item.get("about")
+        if about is None:
+            if "say" not in item:
+                self.error(path, f"page {path[-1]!r} has nothing to say: add say (what the service is), or "
+                           "about: <a transfer> to say that transfer's texts and numbers", key=True)
+            return
+        if about not in raw or raw[about]["type"] != "transfer":
+            transfers = [n for n in raw if raw[n]["type"] == "transfer"]
+            hint = _closest(about, transfers) if about not in raw else f"the transfers are {', '.join(transfers)}"
+            self.error(path + ("about",), f"about is {about!r}, which is not a transfer: name the transfer whose "
+                       f"texts and numbers this page says ({hint})")
+        for own in ("say", "contacts", "after"):
+            if own in item:
+                self.error(path + (own,), f"page {path[-1]!r} is about {about!r} and says its texts and numbers: "
+                           f"remove {own} here (edit it under {about!r}), or remove about", key=True)
 
     def _contact(self, path, item, codes, schedules) -> Contact:
         self._text(path + ("label",), item["label"], codes)

@@ -19,6 +19,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from . import spoken
+
 LOCALE_DIR = pathlib.Path(__file__).parent / "locale"
 
 
@@ -66,7 +68,7 @@ SMS_OFFER = N_("To get this number by text message, press %(key)s.")
 SMS_SENT = N_("The text message is on its way.")
 SMS_ALREADY = N_("A text message was already sent to this phone today.")
 SMS_FAILED = N_("Sorry, the text message could not be sent.")
-SMS_BODY = N_("%(line)s. %(label)s: %(number)s. %(hours)s")
+SMS_BODY = N_("%(name)s: %(number)s. %(hours)s")  # name: the transfer's `sms` text (the place and the town)
 WRITTEN = (SMS_BODY,)
 
 EMERGENCY_NUMBER = "1 1 2"
@@ -85,13 +87,20 @@ class Phrases:
         return text % values if values else text
 
     def day(self, day: dt.date) -> str:
-        """A date as said in a sentence: "Monday 4 January"."""
+        """A date as said in a sentence: "Monday 4 January"; in Russian and Ukrainian with its preposition
+        and in the accusative ("в среду, 9 декабря"), as the sentence needs it (phrases.spoken)."""
         # The weekday in its in-sentence form (Finnish "maanantaina"), then day and month.
-        return f"{format_date(day, 'EEEE', locale=self.locale)} {format_skeleton('MMMMd', day, locale=self.locale)}"
+        weekday = format_date(day, 'EEEE', locale=self.locale)
+        month_day = format_skeleton('MMMMd', day, locale=self.locale)
+        return spoken.on_day(str(self.locale), day, weekday, month_day) or f"{weekday} {month_day}"
 
-    def time(self, time: dt.time) -> str:
-        """A time as people say it, on the 24-hour clock: "8", "15", "8.30"; never "08:00"."""
+    def time(self, time: dt.time, where: str = spoken.AT) -> str:
+        """A time as people say it, on the 24-hour clock: "8", "15", "8.30"; never "08:00". `where` is the
+        hour's place in its sentence (spoken.AT, FROM, TO): some languages say it as a word there."""
         # Voices and recordings read "08:00" as "zero eight colon zero zero".
+        word = spoken.hour(str(self.locale), time, where)
+        if word:
+            return word
         if time.minute == 0:
             return format_decimal(time.hour, locale=self.locale)
         text = format_skeleton("Hm", time, locale=self.locale)
@@ -109,8 +118,17 @@ class Phrases:
             return self(WORKING_WEEK)
         return self(DAY_RANGE, first=self.weekday(first), last=self.weekday(last))
 
+    def hours(self, start: dt.time, end: dt.time) -> dict[str, str]:
+        """The values of OPEN_HOURS for one span: the hour it opens and the hour it closes."""
+        return {"start": self.time(start, spoken.FROM), "end": self.time(end, spoken.TO)}
+
     def join(self, items: list[str]) -> str:
         return format_list(items, locale=self.locale)
+
+
+def capital(text: str) -> str:
+    """A sentence that starts with a value ("ji duşemê heta înê, ...") starts with a capital."""
+    return text[:1].upper() + text[1:]
 
 
 def catalog_path(code: str) -> pathlib.Path:

@@ -15,6 +15,7 @@ from .. import phrases
 from ..menu import Contact, Language, Menu
 
 MAX_SEGMENTS = 2
+WRITTEN = str.maketrans({"\u2013": "-"})  # "kello 8–15": the en dash is not in GSM 03.38 and would make it UCS-2
 
 # GSM 03.38: the basic set (without the escape character) and the extension table.
 GSM_BASIC = frozenset(
@@ -56,24 +57,28 @@ def duty_contact(menu: Menu) -> Contact | None:
                  if contact.kind == "phone" and contact.schedule and contact.number in dialled), None)
 
 
-def line_name(menu: Menu, lang: Language) -> str:
-    """The line's name in the language: the first menu's title, else the menu's own name."""
+def name(menu: Menu, lang: Language, contact: Contact) -> str:
+    """Whose number it is, for someone reading it days later: the `sms` text of the transfer that dials
+    it (the place and the town), else the contact's own label after the first menu's title."""
+    node = next((node for node in menu.nodes.values() if node.kind == "transfer" and node.number == contact.number
+                 and node.sms.get(lang.code)), None)
+    if node is not None:
+        return node.sms[lang.code].strip().rstrip(".。۔")
     title = menu.nodes[menu.start].say.get(lang.code) if menu.start in menu.nodes else None
-    return (title or menu.name).strip().rstrip(".。۔")
+    return f"{(title or menu.name).strip().rstrip('.。۔')}. {contact.label[lang.code]}"
 
 
 def hours(menu: Menu, lang: Language, schedule_name: str) -> str:
     """'Open Monday to Friday, from 8 to 15.' as the line says it (ivr.speech.prompts.hours_of)."""
     p = menu.phrases[lang.code]
-    return " ".join(p(phrases.OPEN_HOURS, days=p.days(first, last), start=p.time(start), end=p.time(end))
+    return " ".join(phrases.capital(p(phrases.OPEN_HOURS, days=p.days(first, last), **p.hours(start, end)))
                     for first, last, start, end in menu.schedules[schedule_name].spans())
 
 
 def text(menu: Menu, lang: Language, contact: Contact) -> str:
     p = menu.phrases[lang.code]
-    return p(phrases.SMS_BODY, line=line_name(menu, lang), label=contact.label[lang.code],
-             number=" ".join(contact.number.groups),
-             hours=hours(menu, lang, contact.schedule) if contact.schedule else "").strip()
+    return p(phrases.SMS_BODY, name=name(menu, lang, contact), number=" ".join(contact.number.groups),
+             hours=hours(menu, lang, contact.schedule) if contact.schedule else "").strip().translate(WRITTEN)
 
 
 def message(menu: Menu, lang: Language, contact: Contact | None = None) -> Message | None:

@@ -86,3 +86,18 @@ class Plan:
             if isinstance(verb, Hangup):
                 return None
         return None
+
+
+def heard(found: Plan) -> Plan:
+    """The plan with every place it points to marked: this call has heard the day's notices."""
+    def marked(place: Place) -> Place:
+        return dataclasses.replace(place, step=dataclasses.replace(place.step, heard=True))
+
+    verbs: list[Verb] = []
+    for verb in found.verbs:
+        if isinstance(verb, Gather | Dial):
+            verb = dataclasses.replace(verb, action=marked(verb.action))
+        elif isinstance(verb, Redirect):
+            verb = dataclasses.replace(verb, to=marked(verb.to))
+        verbs.append(verb)
+    return Plan(tuple(verbs))

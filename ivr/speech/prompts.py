@@ -158,7 +158,7 @@ def hours_of(menu: Menu, lang: Language, schedule_name: str | None) -> Speech:
     schedule = menu.schedules[schedule_name]
     pieces: list[Piece] = []
     for first, last, start, end in schedule.spans():
-        pieces.append(p(phrases.OPEN_HOURS, days=p.days(first, last), start=p.time(start), end=p.time(end)))
+        pieces.append(_capital(p(phrases.OPEN_HOURS, days=p.days(first, last), **p.hours(start, end))))
     if schedule.holidays is not None:
         pieces.append(p(phrases.HOLIDAYS_CLOSED))
     return say(prompt(f"hours.{schedule_name}", *pieces), Pause(SENTENCE_PAUSE_MS))
@@ -184,7 +184,10 @@ def contacts(menu: Menu, lang: Language, node: Node) -> Speech:
 
 
 def page(menu: Menu, lang: Language, node: Node) -> Speech:
-    """A page, action first: its numbers (each twice, with its hours), then what the service is."""
+    """A page, action first: its numbers (each twice, with its hours), then what the service is. A page
+    `about` a transfer says that transfer's own texts and numbers (the same prompts, so one recording)."""
+    if node.about:
+        return about(menu, lang, menu.nodes[node.about])
     return say(
         contacts(menu, lang, node),
         prompt(f"{node.id}.say", node.say.get(lang.code)),
@@ -222,12 +225,18 @@ def closed(menu: Menu, lang: Language, node: Node, now: dt.datetime) -> Speech:
 
 def closed_page(menu: Menu, lang: Language, node: Node, now: dt.datetime) -> Speech:
     """A transfer while it is closed: closed and when it opens (first: what a caller must know),
-    112, then who it is for, its own number (twice, with its hours), its other contacts, the rest."""
+    112, then who it is for, its own number (twice, with its hours), its other contacts, the rest.
+    A language without a voice says the weekly hours instead of the next opening: not twice."""
+    return say(closed(menu, lang, node, now), about(menu, lang, node, hours=bool(lang.voice)))
+
+
+def about(menu: Menu, lang: Language, node: Node, hours: bool = True) -> Speech:
+    """A transfer's own page, at any hour: who it is for, its own number (twice, with its hours), its
+    other contacts (the fax), then the rest."""
     return say(
-        closed(menu, lang, node, now),
         prompt(f"{node.id}.say", node.say.get(lang.code)),
         Pause(SENTENCE_PAUSE_MS),
-        own_number(menu, lang, node),
+        own_number(menu, lang, node, hours=hours),
         *(contact(menu, lang, node, i) for i, item in enumerate(node.contacts) if item.number != node.number),
         prompt(f"{node.id}.after", node.after.get(lang.code)),
     )
@@ -251,15 +260,17 @@ def own_number(menu: Menu, lang: Language, node: Node, hours: bool = True) -> Sp
     return say(said, hours_of(menu, lang, node.schedule) if hours else None)
 
 
-def no_answer(menu: Menu, lang: Language, node: Node, retry_key: str | None) -> Speech:
-    """Nobody answered: the number to call back (twice), the key that tries again, the hours and 112.
-    Nothing after 112: a fax or another number here would bury the one a caller needs."""
+def no_answer(menu: Menu, lang: Language, node: Node, retry_key: str | None, texting: bool = False) -> Speech:
+    """Nobody answered: the number to call back (twice), the key that tries again, (with `texting`) the
+    number by text message, the hours and 112. Nothing after 112: a fax or another number here would
+    bury the one a caller needs."""
     p = menu.phrases[lang.code]
     return say(
         phrase(menu, lang, phrases.NO_ANSWER),
         own_number(menu, lang, node, hours=False),
         prompt(f"{node.id}.retry", p(phrases.TRY_AGAIN, key=retry_key)) if retry_key else None,
         Pause(SENTENCE_PAUSE_MS),
+        sms_offer(menu, lang) if texting else None,
         hours_of(menu, lang, node.schedule),
         emergency(menu, lang),
     )
@@ -291,7 +302,7 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-SMS_KEY = "2"  # on the duty's page while it is closed (its key 1, the call, is not offered then)
+SMS_KEY = "2"  # on the duty's page, and after a failed transfer (key 1 there is the call)
 
 
 def sms_offer(menu: Menu, lang: Language) -> Speech:

@@ -10,7 +10,8 @@ import sys
 from ..audio.library import Library, needed, problems, write_entry
 from ..audio.synth import ToolMissing, convert, espeak_voice, synthesise
 from ..menu.model import Menu
-from ..settings import audio_path
+from ..settings import Settings, audio_path
+from ..sms import enabled
 from . import options
 
 BAR_WIDTH = 30
@@ -24,9 +25,17 @@ def _with_menu(command):
         loaded = options.load(args)
         if loaded is None:
             return 1
-        return command(args, loaded, Library(args.audio or audio_path()))
+        return command(args, loaded, Library(args.audio or audio_path(), texting=texting()))
 
     return run
+
+
+def texting() -> bool:
+    """The text message's phrases are recorded only for a line that sends it (its settings say so)."""
+    try:
+        return enabled(Settings.from_env())
+    except ValueError:  # a bad setting elsewhere: list them, rather than too few
+        return True
 
 
 @_with_menu
@@ -75,7 +84,7 @@ def synth(args: argparse.Namespace, loaded: Menu, library: Library) -> int:
         print(f"espeak-ng has no voice for {lang.code!r}: its {len(todo)} unrecorded prompt(s) stay missing "
               "until someone records them", file=sys.stderr)
         return 1
-    prompts = needed(loaded, lang)
+    prompts = needed(loaded, lang, library.texting)
     folder = library.folder(lang.code)
     folder.mkdir(parents=True, exist_ok=True)
     for done, prompt_id in enumerate(todo, 1):
@@ -95,7 +104,7 @@ def synth(args: argparse.Namespace, loaded: Menu, library: Library) -> int:
 def add(args: argparse.Namespace, loaded: Menu, library: Library) -> int:
     """A person's recording of one prompt: converted to the phone format and entered in the manifest."""
     lang = loaded.language(args.lang)
-    prompt = needed(loaded, lang).get(args.prompt) if lang else None
+    prompt = needed(loaded, lang, library.texting).get(args.prompt) if lang else None
     if prompt is None:
         print(f"{args.lang}/{args.prompt} is not a prompt of {loaded.source}: see `ivr audio status --lang "
               f"{args.lang}`", file=sys.stderr)

@@ -285,6 +285,15 @@ class Timing:
             times = self.heard_at(lang, tuple(before), self.option(lang, self.menu.nodes[parent], key))
             out.append(Figure(f"{transfer.id} offered ({parent}, key {key})", transfer, times[PRESSER],
                               times[LISTENER], (OFFERED_PRESSER_S, OFFERED_LISTENER_S)))
+        for page in (p for p in pages if p.about):  # the transfer's number at any hour, on the page about it
+            transfer = self.menu.nodes[page.about]
+            own = next((i for i, c in enumerate(transfer.contacts) if c.number == transfer.number), None)
+            if own is None:
+                continue
+            times = self.heard_at(lang, self.routes[page.id], self.number(lang, transfer, own))
+            keys = " ".join(key for _, key in self.routes[page.id])
+            out.append(Figure(f"{page.id} (keys {keys}): {transfer.id}'s number starts", page, times[PRESSER],
+                              times[LISTENER], (None, None)))
         return out
 
 

@@ -10,6 +10,7 @@ from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
 
+from .. import sms
 from ..audio.library import Library
 from ..menu import Menu, hours
 from ..menu.errors import ConfigError
@@ -46,7 +47,8 @@ def create_app(settings: Settings | None = None, environ: Mapping[str, str] | No
                                                       settings.reload_settle_s)
         menu = watch.menu
     app.extensions["ivr.menu"] = menu  # the menu at start-up; views.current_menu() is the live one
-    library = app.extensions["ivr.audio"] = Library(settings.audio, settings.reload_interval_s)
+    library = app.extensions["ivr.audio"] = Library(settings.audio, settings.reload_interval_s,
+                                                    texting=sms.enabled(settings))
     library.offered(menu)  # read the manifests now, not in a caller's first request
     app.extensions["ivr.clock"] = clock or hours.clock(menu.timezone, settings.now)
     if settings.proxy_hops:  # only then: anyone can send X-Forwarded-Host and pick the host a signature is for

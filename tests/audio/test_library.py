@@ -162,13 +162,34 @@ def test_status_lists_recorded_missing_and_stale(tmp_path, capsys):
     menu_file.write_text(SMALL, encoding="utf-8")
     menu = menus.load(menu_file)
     fa = menu.language("fa")
-    needed = audio.needed(menu, fa)
+    needed = audio.needed(menu, fa, texting=False)
     record(tmp_path / "audio" / "fa", needed["top.say"])
     assert cli.main(["audio", "status", "--menu", str(menu_file), "--audio", str(tmp_path / "audio")]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"en: 0 recorded, {len(audio.needed(menu, menu.language('en')))} missing, 0 stale " \
+    assert out[0] == f"en: 0 recorded, {len(audio.needed(menu, menu.language('en'), texting=False))} missing, 0 stale " \
                      "(voice Polly.Amy-Neural)"
     assert out[1] == f"fa: 1 recorded, {len(needed) - 1} missing, 0 stale (recordings only: NOT offered until complete)"
+
+
+def test_status_lists_the_text_message_phrases_only_where_the_line_sends_them(tmp_path, capsys, monkeypatch):
+    """A translator records the four text message phrases only for a line whose settings send the message."""
+    menu_file = tmp_path / "small.yaml"
+    menu_file.write_text(SMALL, encoding="utf-8")
+    menu = menus.load(menu_file)
+    args = ["audio", "status", "--menu", str(menu_file), "--audio", str(tmp_path / "audio")]
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "IVR_SMS_FROM"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli.main(args) == 0
+    without = capsys.readouterr().out.splitlines()[1]
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "token")
+    monkeypatch.setenv("IVR_SMS_FROM", "+358401234567")
+    assert cli.main(args) == 0
+    with_sms = capsys.readouterr().out.splitlines()[1]
+    fa = menu.language("fa")
+    assert without.startswith(f"fa: 0 recorded, {len(audio.needed(menu, fa, texting=False))} missing")
+    assert with_sms.startswith(f"fa: 0 recorded, {len(audio.needed(menu, fa, texting=True))} missing")
+    assert {"phrase.sms_offer", "phrase.sms_sent"} <= set(audio.needed(menu, fa)) - set(audio.needed(menu, fa, texting=False))
 
 
 def test_a_manifest_entry_without_its_file_stops_validation(tmp_path):
@@ -229,12 +250,12 @@ def test_synth_fills_missing_prompts_with_phone_format_wavs_and_keeps_human_ones
     menu_file.write_text(SMALL.replace("locale: fa_AF}", "locale: fa_AF, placeholders: allowed}"), encoding="utf-8")
     menu = menus.load(menu_file)
     folder = tmp_path / "audio" / "fa"
-    human = audio.needed(menu, menu.language("fa"))["top.say"]
+    human = audio.needed(menu, menu.language("fa"), texting=False)["top.say"]
     record(folder, human, seconds=0.1)
     before = (folder / "top.say.wav").read_bytes()
     args = ["synth", "--lang", "fa", "--menu", str(menu_file), "--audio", str(tmp_path / "audio")]
     assert cli.main(["audio", *args]) == 0
-    todo = len(audio.needed(menu, menu.language("fa"))) - 1
+    todo = len(audio.needed(menu, menu.language("fa"), texting=False)) - 1
     assert f"[{'#' * 30}] {todo}/{todo}" in capsys.readouterr().err, "a progress bar"
     assert (folder / "top.say.wav").read_bytes() == before, "a person's recording is never replaced"
     made = audio.Library(tmp_path / "audio").recordings("fa")
@@ -244,9 +265,9 @@ def test_synth_fills_missing_prompts_with_phone_format_wavs_and_keeps_human_ones
         with wave.open(str(recording.path)) as wav:
             assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (8000, 1, 2), recording.id
             assert wav.getnframes() > 800 or not recording.synthetic, f"{recording.id}: under 0.1 s of speech"
-    assert audio.Library(tmp_path / "audio").status(menu, menu.language("fa")).machine_made
+    assert audio.Library(tmp_path / "audio", texting=False).status(menu, menu.language("fa")).machine_made
     refused = menus.loads(SMALL, "small.yaml")  # the same recordings, placeholders not allowed
-    assert not audio.Library(tmp_path / "audio").status(refused, refused.language("fa")).complete, \
+    assert not audio.Library(tmp_path / "audio", texting=False).status(refused, refused.language("fa")).complete, \
         "machine-made recordings are played only where the menu allows them"
 
 
@@ -258,7 +279,7 @@ def test_synth_says_when_espeak_has_no_voice_for_a_language(tmp_path, capsys):
     args = ["synth", "--lang", "so", "--menu", str(menu_file), "--audio", str(tmp_path / "audio")]
     assert cli.main(["audio", *args]) == 1
     so = menus.load(menu_file).language("so")
-    count = len(audio.needed(menus.load(menu_file), so))
+    count = len(audio.needed(menus.load(menu_file), so, texting=False))
     assert capsys.readouterr().err.splitlines() == [
         f"espeak-ng has no voice for 'so': its {count} unrecorded prompt(s) stay missing until someone records them"]
     assert not (tmp_path / "audio" / "so").exists()

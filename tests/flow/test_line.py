@@ -259,18 +259,21 @@ def test_a_good_key_resets_the_count_of_wrong_ones(client):
 
 
 def test_language_menu_silence_ends_with_the_duty_number_112_and_goodbye(client, menu):
-    """No language chosen: the duty number (digit by digit, twice) and 112 in the greeting's languages,
-    each in its own voice, then goodbye in every language."""
+    """No language chosen: in every offered language, the greeting's first, each in its own voice, the
+    duty number (digit by digit, twice), 112, then goodbye: never a goodbye in a language that gave no number."""
     answer = post(client, "/voice?s=2")
     assert answer.hangs_up
     number = spoken(menu.first_transfer().number)
-    voiced = [lang for lang in menu.languages if lang.voice]
-    last = [s for s in answer.said if number in s.text]
-    assert [s.voice for s in last] == [menu.language(code).voice for code in menu.greeting]
-    for said, code in zip(last, menu.greeting, strict=True):
+    voiced = [lang.code for lang in menu.languages if lang.voice]
+    order = [code for code in menu.greeting] + [code for code in voiced if code not in menu.greeting]
+    last = answer.said[-len(voiced):]
+    assert [s.voice for s in last] == [menu.language(code).voice for code in order]
+    for said, code in zip(last, order, strict=True):
+        p = menu.phrases[code]
         assert said.text.count(number) == 2
-        assert said.text.endswith(menu.phrases[code](P.EMERGENCY, number=P.EMERGENCY_NUMBER))
-    assert [s.text for s in answer.said[-len(voiced):]] == [menu.phrases[lang.code](P.GOODBYE) for lang in voiced]
+        emergency, goodbye = p(P.EMERGENCY, number=P.EMERGENCY_NUMBER), p(P.GOODBYE)
+        assert said.text.endswith(goodbye)
+        assert said.text.index(number) < said.text.index(emergency) < said.text.index(goodbye)
     assert post(client, "/voice?s=3").verbs[-1] == "Hangup"
 
 

@@ -69,3 +69,36 @@ def test_a_twilio_error_says_it_failed_and_gives_the_number(app, twilio):  # noq
     assert failed.text.startswith(LINE_MENU.phrases["en"](phrases.SMS_FAILED))
     assert spoken(LINE_MENU.nodes["desk"].number) in failed.text
     assert failed.redirect == "/voice/en/desk?b=1", "then back to the page's keys"
+
+
+OPEN = "2026-11-30T10:00"  # a Monday morning: the desk answers calls
+
+
+@pytest.mark.parametrize("status", ["busy", "no-answer", "failed"])
+def test_after_a_failed_transfer_the_number_is_offered_by_text_message_too(app, clock, status):
+    clock.set(OPEN)
+    failed = post(app, "/voice/en/desk/dialled", MOBILE, DialCallStatus=status)
+    number = spoken(LINE_MENU.nodes["desk"].number)
+    retry = LINE_MENU.phrases["en"](phrases.TRY_AGAIN, key="1")
+    assert failed.text.count(number) == 2
+    assert failed.text.index(retry) < failed.text.index(OFFER), "trying again first, then the message"
+    assert failed.action == "/voice/en/desk/key"
+
+
+def test_after_a_failed_transfer_2_texts_the_number_and_1_still_tries_again(app, clock, twilio):  # noqa: F811
+    clock.set(OPEN)
+    sent = post(app, "/voice/en/desk/key", MOBILE, Digits="2")
+    assert sent.text.startswith(LINE_MENU.phrases["en"](phrases.SMS_SENT))
+    assert len(twilio.posted) == 1 and twilio.posted[0].form["To"] == MOBILE
+    assert sent.redirect == "/voice/en/office?b=1", "silence then goes to the menu, never dials by itself"
+    again = post(app, "/voice/en/desk/key", MOBILE, Digits="1")
+    assert again.dial is not None and again.dial.text.strip() == LINE_MENU.nodes["desk"].number.e164
+    other = post(app, "/voice/en/desk/key", MOBILE, Digits="*")
+    assert other.dial is None and other.action == "/voice/en/office/key", "other keys are the menu's"
+
+
+def test_no_offer_after_a_failed_transfer_to_a_landline(app, clock):
+    clock.set(OPEN)
+    failed = post(app, "/voice/en/desk/dialled", LANDLINE, DialCallStatus="busy")
+    assert OFFER not in failed.text
+    assert failed.action == "/voice/en/office/key", "its keys are the menu's: 2 is the menu's own option"

@@ -43,12 +43,13 @@ def test_the_english_message_of_the_test_line():
 
 
 @pytest.mark.parametrize("code, words", [
-    ("fi", "Testilinja. Tiskin numero: 08 6155 2760. Auki maanantaista perjantaihin, kello 8 alkaen kello 15 asti."),
+    ("fi", "Testilinja. Tiskin numero: 08 6155 2760. Avoinna maanantaista perjantaihin kello 8-15."),
     ("sv", "Testlinjen. Diskens nummer: 08 6155 2760. Öppet måndag till fredag, klockan 8 till 15."),
-    ("uk", "Тестова лінія. Номер стійки: 08 6155 2760. Працює з понеділка по пʼятницю, з 8 до 15 години."),
+    ("uk", "Тестова лінія. Номер стійки: 08 6155 2760. Працює з понеділка по пʼятницю, з восьмої до пʼятнадцятої години."),
 ])
 def test_the_message_is_in_the_callers_language(code, words):
-    """The line's name and the number's label from the menu, the hours in the language's own words."""
+    """With no `sms` text on the transfer, the line's name and the number's label from the menu; the hours in
+    the language's own words (a hyphen for the range: the en dash is not in the GSM alphabet)."""
     assert message(LINE_MENU, LINE_MENU.language(code)).text == words
 
 
@@ -65,9 +66,13 @@ def test_every_language_fits_two_segments(menu, code):
     assert found.segments <= 2, (code, found.length, found.text)
     assert found.encoding == ("UCS-2" if code in UCS2 else "GSM-7")
     assert "08 6155 2760" in found.text
-    assert contact.label[code] in found.text
-    assert menu.nodes[menu.start].say[code].rstrip(".") in found.text
-    assert menu.phrases[code].days(0, 4) in found.text  # the hours, "Monday to Friday" in the language
+    duty = next(node for node in menu.nodes.values() if node.kind == "transfer" and node.number == contact.number)
+    if duty.sms:  # whose number it is, read days later: the transfer's own words for it (the place, the town)
+        assert found.text.startswith(duty.sms[code] + ": ")
+    else:
+        assert contact.label[code] in found.text
+        assert menu.nodes[menu.start].say[code].rstrip(".") in found.text
+    assert menu.phrases[code].days(0, 4).lower() in found.text.lower()  # the hours, "Monday to Friday" in the language
 
 
 def test_the_duty_contact_is_the_phone_a_transfer_dials():
@@ -81,3 +86,13 @@ def test_a_menu_without_a_duty_phone_has_no_message():
     menu = dataclasses.replace(LINE_MENU, nodes=MappingProxyType(nodes))
     assert duty_contact(menu) is None
     assert message(menu, menu.language("fi")) is None
+
+
+@pytest.mark.parametrize("code, place", [
+    ("fi", "Kajaanin vastaanottokeskuksen"), ("sv", "Kajana"), ("en", "Kajaani reception centre"),
+    ("ar", "مركز الاستقبال في كاياني"), ("uk", "центру прийому в Каяані"), ("ru", "центра приёма в Каяани"),
+    ("fa", "مرکز پذیرش کایانی"), ("kmr", "navenda pêşwaziyê ya Kajaaniyê"),
+])
+def test_the_bundled_message_names_kajaani_and_the_reception_centre(code, place):
+    """Read days later, the message still says whose number it is: the reception centre, in Kajaani."""
+    assert place in message(BUNDLED, BUNDLED.language(code)).text

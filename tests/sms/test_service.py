@@ -46,7 +46,7 @@ def test_the_message_is_sent_in_the_callers_language(line, twilio):  # noqa: F81
     assert posted.path == MESSAGES
     assert posted.user == f"{SID}:{TOKEN}"
     assert posted.form == {"To": CALLER, "From": SENDER, "Body": message(LINE_MENU, FI).text}
-    assert posted.form["Body"].startswith("Testilinja. Tiskin numero: 08 6155 2760. Auki maanantaista")
+    assert posted.form["Body"].startswith("Testilinja. Tiskin numero: 08 6155 2760. Avoinna maanantaista")
 
 
 def test_an_arabic_caller_gets_arabic(line, twilio):  # noqa: F811
@@ -125,7 +125,7 @@ def test_an_unreachable_store_sends_nothing(line, twilio):  # noqa: F811
 
 def test_a_message_over_two_segments_is_not_sent_and_not_counted(line, twilio):  # noqa: F811
     top = LINE_MENU.nodes[LINE_MENU.start]
-    long_name = dataclasses.replace(top, say={**top.say, "fi": "Testilinja " * 20})
+    long_name = dataclasses.replace(top, say={**top.say, "fi": "Testilinja " * 40})
     menu = dataclasses.replace(LINE_MENU, nodes={**LINE_MENU.nodes, LINE_MENU.start: long_name})
     assert sms.request_sms(line, menu, FI, CALLER, OPEN) == "failed"
     assert twilio.posted == []

@@ -63,9 +63,9 @@ def said(client, url):
 
 @pytest.mark.parametrize("code, expected", [
     ("en", "Open Monday to Friday, from 8 to 15."),
-    ("fi", "Auki maanantaista perjantaihin, kello 8 alkaen kello 15 asti."),
+    ("fi", "Avoinna maanantaista perjantaihin kello 8–15."),
     ("ru", "Работает с понедельника по пятницу, с 8 до 15 часов."),
-    ("uk", "Працює з понеділка по пʼятницю, з 8 до 15 години."),
+    ("uk", "Працює з понеділка по пʼятницю, з восьмої до пʼятнадцятої години."),
 ])
 def test_working_week_hours_are_said_as_people_say_them(small, code, expected):
     """Whole hours without ':00', and Monday to Friday in the language's own range form."""
@@ -76,7 +76,7 @@ def test_working_week_hours_are_said_as_people_say_them(small, code, expected):
 
 @pytest.mark.parametrize("code, expected", [
     ("en", "Open Monday to Wednesday, from 8:30 to 12."),
-    ("fi", "Auki maanantai – keskiviikko, kello 8.30 alkaen kello 12 asti."),
+    ("fi", "Avoinna maanantai – keskiviikko kello 8.30–12."),
 ])
 def test_other_ranges_and_minutes_keep_the_general_forms(small, code, expected):
     assert expected in said(small, f"/voice/{code}/short")
