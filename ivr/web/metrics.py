@@ -8,7 +8,6 @@ Labels name a language, an outcome or a kind of route: never a number or a CallS
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 import os
 import time
@@ -93,7 +92,7 @@ class _Notices:
         gauge = GaugeMetricFamily("ivr_notices_active", "Notices said to callers today")
         try:
             menu = current_menu()
-            today = dt.datetime.now(menu.timezone).date()
+            today = current_app.extensions["ivr.clock"]().astimezone(menu.timezone).date()  # the line's day
             gauge.add_metric([], len(menu.notices_on(today)))
         except Exception:  # no menu, no app context: the other metrics still go out
             pass
