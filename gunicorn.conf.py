@@ -1,8 +1,12 @@
 """gunicorn settings for the line (read automatically from the working directory)."""
 
+import atexit
 import gc
 import os
+import pathlib
+import shutil
 import sys
+import tempfile
 
 from gevent import monkey
 
@@ -14,6 +18,20 @@ monkey.patch_all()
 if not os.environ.get("TWILIO_AUTH_TOKEN"):
     sys.exit("ivr: TWILIO_AUTH_TOKEN is not set; the public server refuses to start without it "
              "(set it to the Twilio account's auth token, or run `ivr serve` locally)")
+
+# /metrics adds up every worker's counts from files in one folder (prometheus_client's multiprocess mode).
+# Set before the app (and prometheus_client) is loaded; emptied now, in the master, so a restart never
+# adds the last run's counts. Unset: a folder of this master's own, removed at exit.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _metrics_dir = pathlib.Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    _metrics_dir.mkdir(parents=True, exist_ok=True)
+    for _old in _metrics_dir.glob("*.db"):  # only the client's files, whatever else the folder holds
+        _old.unlink()
+else:
+    _metrics_dir = pathlib.Path(tempfile.mkdtemp(prefix="ivr-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
+    _master = os.getpid()
+    atexit.register(lambda: os.getpid() == _master and shutil.rmtree(_metrics_dir, ignore_errors=True))
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # A sync worker gives itself to one socket until its request is in: 50 idle connections, or three
@@ -33,3 +51,10 @@ def pre_fork(server, worker):
     """The menu, catalogs and holiday tables loaded before the fork never become garbage: frozen, the
     workers' collector skips them (no pauses scanning them under load) and their pages stay shared."""
     gc.freeze()
+
+
+def child_exit(server, worker):
+    """A worker gone (restarted, killed): its live gauges leave the sum; its counters stay counted."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -47,6 +47,7 @@ class Settings:
     sms_db: pathlib.Path = pathlib.Path("var/sms-limits.sqlite3")  # IVR_SMS_DB: the limits, without Redis
     redis_url: str | None = None  # IVR_REDIS_URL: the limits shared by every instance of the line
     sms_hash_key: str | None = None  # IVR_SMS_HASH_KEY: keys the caller hashes; else derived from the auth token
+    metrics_token: str | None = None  # IVR_METRICS_TOKEN: /metrics for a bearer of it; unset, no /metrics
     # Not from the environment: tests point it at a fake Twilio; an env variable could send the token elsewhere.
     twilio_api: str = "https://api.twilio.com"
 
@@ -67,6 +68,7 @@ class Settings:
             sms_db=pathlib.Path(environ.get("IVR_SMS_DB") or cls.sms_db),
             redis_url=environ.get("IVR_REDIS_URL") or None,
             sms_hash_key=environ.get("IVR_SMS_HASH_KEY") or None,
+            metrics_token=environ.get("IVR_METRICS_TOKEN") or None,
         )
         return dataclasses.replace(read, **overrides)
 

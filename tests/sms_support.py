@@ -30,7 +30,8 @@ class Posted:
 
 class FakeTwilio:
     """Answers Messages.json as Twilio does: 201 with a sid, or `mode` "refuse" (400 and Twilio's error
-    JSON, which quotes the number as Twilio's does) or "hang" (no answer until the test ends)."""
+    JSON, which quotes the number as Twilio's does), "hang" (no answer until the test ends), "dribble"
+    (201 and its JSON a byte a second) or "accept-hang" (taken, as Twilio takes it, then no answer)."""
 
     def __init__(self) -> None:
         self.posted: list[Posted] = []
@@ -41,7 +42,18 @@ class FakeTwilio:
         request = Request(environ)
         user = base64.b64decode(request.headers.get("Authorization", "Basic ")[6:]).decode()
         self.posted.append(Posted(request.path, request.form.to_dict(), user))
-        if self.mode == "hang":
+        if self.mode == "dribble":
+            body = f'{{"sid": "SM{len(self.posted):032d}", "status": "queued"}}'.encode()
+            released = self.released
+
+            def drip():
+                for byte in body:
+                    if released.wait(1):
+                        return
+                    yield bytes([byte])
+
+            return Response(drip(), 201, content_type="application/json")(environ, start_response)
+        if self.mode in ("hang", "accept-hang"):
             self.released.wait(30)
             answer = Response("{}", 503, content_type="application/json")
         elif self.mode == "refuse":

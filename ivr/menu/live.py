@@ -65,17 +65,21 @@ class LiveMenu:
         self.refused: Refusal | None = None
         self._seen = stat  # the (mtime, size) last looked at, taken or not
         self._checked = ticks()
+        self.on_reload: Callable[[str], None] | None = None  # told "loaded" or "refused" (the web layer counts them)
+        self.reloading = False  # a changed file is being read and checked right now
 
     def current(self) -> model.Menu:
         """The live menu, after a look at the file when the last look is `interval` old."""
         if self._ticks() - self._checked >= self.interval and self._lock.acquire(blocking=False):
             try:
                 self._checked = self._ticks()
+                self.reloading = True
                 self.check()
             except Exception as exc:  # whatever the file is, the caller still gets the last good menu
                 self._refuse(None, [f"{model.shown(self.path)}:1:1: the menu file could not be checked "
                                     f"({type(exc).__name__}): fix it"])
             finally:
+                self.reloading = False
                 self._lock.release()
         return self.menu
 
@@ -106,6 +110,14 @@ class LiveMenu:
         self.menu, self.version, self.refused = loaded, version, None
         log.info("menu %s is live: version %s, %d nodes in %d languages",
                  loaded.source, version.short, len(loaded.nodes), len(loaded.languages))
+        self._tell("loaded")
+
+    def _tell(self, result: str) -> None:
+        if self.on_reload is not None:
+            try:
+                self.on_reload(result)
+            except Exception:  # a listener's failure is not the menu's
+                log.exception("menu reload listener failed")
 
     def _refuse(self, version: Version | None, problems: list[str]) -> None:
         self.refused = Refusal(version, tuple(problems))
@@ -113,6 +125,7 @@ class LiveMenu:
         log.error("menu change refused (%s); version %s stays live:", what, self.version.short)
         for line in problems:
             log.error("%s", line)
+        self._tell("refused")
 
     def _stat(self) -> tuple[int, int] | None:
         try:
@@ -132,5 +145,5 @@ class LiveMenu:
             refused = {"sha256": version.sha256 if version else None,
                        "at": version.at.isoformat(timespec="seconds") if version else None,
                        "problems": list(self.refused.problems)}
-        return {"file": self.menu.source, "sha256": self.version.sha256,
+        return {"sha256": self.version.sha256,
                 "loaded_at": self.version.at.isoformat(timespec="seconds"), "refused": refused}

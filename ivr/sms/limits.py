@@ -31,10 +31,15 @@ class LimitsError(Exception):
 
 
 class Limits(Protocol):
-    def try_acquire(self, caller: str, now: dt.datetime) -> Verdict: ...
+    def try_acquire(self, caller: str, now: dt.datetime, call: str | None = None) -> Verdict:
+        """Also "already" when this call (its CallSid) already asked for this number's message: the
+        call's idempotency key is recorded with the caller's, before anything is sent."""
 
-    def release(self, caller: str) -> None:
-        """Forget the caller's message (it failed), so they may ask again; the day's count stays."""
+    def release(self, caller: str, call: str | None = None) -> None:
+        """Forget the caller's message (surely not sent), so they may ask again; the day's count stays."""
+
+    def ping(self) -> None:
+        """Raise LimitsError when the store cannot be reached (the readiness probe)."""
 
     def close(self) -> None: ...
 
@@ -50,6 +55,11 @@ def hash_key(settings: Settings) -> bytes:
 
 def hashed(key: bytes, caller: str) -> str:
     return hmac.new(key, caller.encode(), hashlib.sha256).hexdigest()
+
+
+def call_key(key: bytes, caller: str, call: str) -> str:
+    """The idempotency key of one call's message to one number (a keyed hash: neither is readable)."""
+    return hashed(key, f"{call}\0{caller}")
 
 
 def day_of(now: dt.datetime) -> str:
@@ -85,6 +95,7 @@ class SqliteLimits:
                     # In the transaction: made outside, two new connections race to make them and one fails.
                     db.execute("CREATE TABLE IF NOT EXISTS callers (hash TEXT PRIMARY KEY, expires REAL NOT NULL)")
                     db.execute("CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY, sent INTEGER NOT NULL)")
+                    db.execute("CREATE TABLE IF NOT EXISTS sends (hash TEXT PRIMARY KEY, expires REAL NOT NULL)")
                     yield db
                 except BaseException:
                     db.execute("ROLLBACK")
@@ -93,32 +104,46 @@ class SqliteLimits:
         except (sqlite3.Error, OSError) as exc:
             raise LimitsError(f"the text message limits in {self.path} cannot be used: {exc}") from None
 
-    def try_acquire(self, caller: str, now: dt.datetime) -> Verdict:
+    def try_acquire(self, caller: str, now: dt.datetime, call: str | None = None) -> Verdict:
         moment, day, digest = now.timestamp(), day_of(now), hashed(self.key, caller)
         with self._transaction() as db:
             db.execute("DELETE FROM callers WHERE expires <= ?", (moment,))
+            db.execute("DELETE FROM sends WHERE expires <= ?", (moment,))
             db.execute("DELETE FROM days WHERE day < ?", (day,))
+            if call and db.execute("SELECT 1 FROM sends WHERE hash = ?", (call_key(self.key, caller, call),)).fetchone():
+                return "already"
             if db.execute("SELECT 1 FROM callers WHERE hash = ?", (digest,)).fetchone():
                 return "already"
             row = db.execute("SELECT sent FROM days WHERE day = ?", (day,)).fetchone()
             if (row[0] if row else 0) >= self.cap:
                 return "cap"
             db.execute("INSERT INTO callers (hash, expires) VALUES (?, ?)", (digest, moment + DAY_S))
+            if call:
+                db.execute("INSERT INTO sends (hash, expires) VALUES (?, ?)",
+                           (call_key(self.key, caller, call), moment + DAY_S))
             db.execute("INSERT INTO days (day, sent) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET sent = sent + 1",
                        (day,))
             return "ok"
 
-    def release(self, caller: str) -> None:
+    def release(self, caller: str, call: str | None = None) -> None:
         with self._transaction() as db:
             db.execute("DELETE FROM callers WHERE hash = ?", (hashed(self.key, caller),))
+            if call:
+                db.execute("DELETE FROM sends WHERE hash = ?", (call_key(self.key, caller, call),))
+
+    def ping(self) -> None:
+        with self._transaction() as db:
+            db.execute("SELECT 1")
 
     def close(self) -> None:
         pass  # a connection lives for one transaction
 
 
-# KEYS: the caller's key, the day's counter. ARGV: the cap, the caller's TTL, the counter's TTL.
-# One script, so the check, the count and the caller's key change together or not at all.
+# KEYS: the caller's key, the day's counter, the call's idempotency key (or the caller's again).
+# ARGV: the cap, the caller's TTL, the counter's TTL.
+# One script, so the checks, the count and the keys change together or not at all.
 _ACQUIRE = """
+if redis.call('EXISTS', KEYS[3]) == 1 then return 'already' end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'already' end
 local sent = redis.call('INCR', KEYS[2])
 if sent == 1 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
@@ -127,6 +152,7 @@ if sent > tonumber(ARGV[1]) then
   return 'cap'
 end
 redis.call('SET', KEYS[1], '1', 'EX', ARGV[2])
+redis.call('SET', KEYS[3], '1', 'EX', ARGV[2])
 return 'ok'
 """
 PREFIX = "ivr:sms:"
@@ -153,19 +179,29 @@ class RedisLimits:
     def caller_key(self, caller: str) -> str:
         return f"{PREFIX}caller:{hashed(self.key, caller)}"
 
-    def try_acquire(self, caller: str, now: dt.datetime) -> Verdict:
+    def send_key(self, caller: str, call: str | None) -> str:
+        return f"{PREFIX}send:{call_key(self.key, caller, call)}" if call else self.caller_key(caller)
+
+    def try_acquire(self, caller: str, now: dt.datetime, call: str | None = None) -> Verdict:
         try:
-            verdict = self._acquire(keys=[self.caller_key(caller), f"{PREFIX}day:{day_of(now)}"],
+            verdict = self._acquire(keys=[self.caller_key(caller), f"{PREFIX}day:{day_of(now)}",
+                                          self.send_key(caller, call)],
                                     args=[self.cap, DAY_S, 2 * DAY_S])
         except self._errors as exc:
             raise LimitsError(f"the text message limits in Redis cannot be used: {type(exc).__name__}: {exc}") from None
         return verdict.decode() if isinstance(verdict, bytes) else verdict
 
-    def release(self, caller: str) -> None:
+    def release(self, caller: str, call: str | None = None) -> None:
         try:
-            self.client.delete(self.caller_key(caller))
+            self.client.delete(self.caller_key(caller), self.send_key(caller, call))
         except self._errors as exc:
             raise LimitsError(f"the text message limits in Redis cannot be used: {type(exc).__name__}: {exc}") from None
+
+    def ping(self) -> None:
+        try:
+            self.client.ping()
+        except self._errors as exc:
+            raise LimitsError(f"the text message limits in Redis cannot be used: {type(exc).__name__}") from None
 
     def close(self) -> None:
         self.client.close()

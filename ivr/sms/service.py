@@ -16,7 +16,7 @@ from ..settings import Settings
 from . import message
 from .eligible import allowed_mobile
 from .limits import LimitsError, open_limits
-from .send import TIMEOUT_S, send
+from .send import DEADLINE_S, send
 
 # sent; already: refused, this number had one in the last 24 h; cap: refused, the line's daily cap;
 # not_allowed: not a mobile number of an allowed region; failed: Twilio or the limits' store failed.
@@ -38,10 +38,14 @@ def offered(settings: Settings, menu: Menu, caller: object) -> bool:
 
 
 def request_sms(settings: Settings, menu: Menu, lang: Language, caller: object, now: dt.datetime, *,
-                timeout: float = TIMEOUT_S) -> Outcome:
-    """Text the duty number, its hours and the line's name to `caller` (Twilio's From) in `lang`."""
+                call: str | None = None, timeout: float = DEADLINE_S) -> Outcome:
+    """Text the duty number, its hours and the line's name to `caller` (Twilio's From) in `lang`.
+
+    `call` (the CallSid) keys this call's message to this number: asked again in the same call (the
+    caller presses 2 again, or the proxy resends the request to another instance), it is never sent
+    twice. `timeout` bounds the whole send."""
     try:
-        outcome = _request(settings, menu, lang, caller, now, timeout)
+        outcome = _request(settings, menu, lang, caller, now, call, timeout)
     except Exception as exc:  # the caller hears "not sent" and the number, never silence; the type alone:
         log.error("text message failed: %s", type(exc).__name__)  # an exception's text may quote the number
         outcome = "failed"
@@ -49,7 +53,7 @@ def request_sms(settings: Settings, menu: Menu, lang: Language, caller: object, 
     return outcome
 
 
-def _request(settings, menu, lang, caller, now, timeout) -> Outcome:
+def _request(settings, menu, lang, caller, now, call, timeout) -> Outcome:
     if not enabled(settings):
         log.warning("text message asked for, but TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN or IVR_SMS_FROM is not set")
         return "failed"
@@ -67,13 +71,17 @@ def _request(settings, menu, lang, caller, now, timeout) -> Outcome:
         log.error("text message: %s", exc)
         return "failed"
     try:
-        verdict = limits.try_acquire(to, now)
+        # Recorded before the send: a send that times out after Twilio took it is never sent again.
+        verdict = limits.try_acquire(to, now, call[:64] if isinstance(call, str) else None)
         if verdict != "ok":
             return verdict
-        if send(settings, to, text.text, timeout):
+        result = send(settings, to, text.text, timeout)
+        if result == "accepted":
             return "sent"
-        # Not sent: the caller may try again. The day's count keeps it, so failures cannot loop past the cap.
-        limits.release(to)
+        if result in ("refused", "unsent"):
+            # Surely not sent: the caller may try again. The day's count keeps it, so failures cannot loop past the cap.
+            limits.release(to, call[:64] if isinstance(call, str) else None)
+        # "unknown": it may be on its way; the keys stay, so asking again hears "already sent".
         return "failed"
     except LimitsError as exc:
         log.error("text message: %s", exc)

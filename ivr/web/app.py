@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 
-from flask import Flask, jsonify
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
 
@@ -16,7 +16,7 @@ from ..menu import Menu, hours
 from ..menu.errors import ConfigError
 from ..menu.live import LiveMenu
 from ..settings import Settings
-from . import audio, calllog, fallback, security, simulator, views
+from . import audio, calllog, fallback, health, metrics, security, simulator, views
 
 MAX_BODY_BYTES = 64 * 1024  # Twilio's requests are a few kilobytes
 
@@ -66,14 +66,6 @@ def create_app(settings: Settings | None = None, environ: Mapping[str, str] | No
     app.register_blueprint(fallback.bp)
     calllog.init_app(app)
 
-    @app.get("/healthz")
-    def healthz():
-        current = views.current_menu()
-        watch = app.extensions.get("ivr.live")
-        offered = library.offered(current)
-        return jsonify(status="ok", menu=current.source, languages=[lang.code for lang in current.languages],
-                       offered=[lang.code for lang in offered],
-                       machine_made=[lang.code for lang in offered if library.status(current, lang).machine_made],
-                       version=watch.health() if watch else None)
-
+    metrics.init_app(app)  # after the live menu: it listens to its reloads
+    health.init_app(app)
     return app

@@ -48,10 +48,10 @@ def current_menu():
 
 def line() -> Line:
     menu, now, settings = current_menu(), current_app.extensions["ivr.clock"](), current_app.config["IVR"]
-    caller = field("From")
+    caller, call = field("From"), field("CallSid")
     texting = None
     if sms.offered(settings, menu, caller):
-        texting = Texting(lambda lang: sms.request_sms(settings, menu, lang, caller, now))
+        texting = Texting(lambda lang: sms.request_sms(settings, menu, lang, caller, now, call=call))
     return Line(menu, now, current_app.extensions.get("ivr.audio"), texting)
 
 

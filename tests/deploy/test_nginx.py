@@ -8,6 +8,7 @@ when nginx forwards the scheme and host Twilio called. Skipped without Debian's 
 CI, where it fails (.ci/run installs nginx).
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -103,21 +104,21 @@ class Deployment:
         return {json.loads(line).get("call") for line in lines if line.startswith("{")}
 
 
-@pytest.fixture(scope="module")
-def deployment(tmp_path_factory):
+@contextlib.contextmanager
+def deployed(tmp: pathlib.Path, environ: dict[str, str] | None = None, app: str | None = None):
+    """deploy/nginx/ivr.conf on loopback in front of two instances (the Procfile's, or `app`), in `tmp`."""
     nginx = nginx_binary()
-    tmp = tmp_path_factory.mktemp("nginx")
     recordings = tmp / "audio"
     record_language(recordings, "fa")  # Dari is recorded-only: its menu entries are <Play>s
     cert, key = certificate(tmp)
     port = free_port()
-    common = {"IVR_PROXY_HOPS": "1", "IVR_MENU": str(LINE), "IVR_AUDIO": str(recordings)}
+    common = {"IVR_PROXY_HOPS": "1", "IVR_MENU": str(LINE), "IVR_AUDIO": str(recordings), **(environ or {})}
     instances = []
     proc = None
     try:
-        instances.append(Server("instance 1", None, tmp / "instance-1.log",
+        instances.append(Server("instance 1", app, tmp / "instance-1.log",
                                 {**common, "IVR_PUBLIC_URL": f"https://127.0.0.1:{port}"}))
-        instances.append(Server("instance 2", None, tmp / "instance-2.log", {**common, "IVR_PUBLIC_URL": ""}))
+        instances.append(Server("instance 2", app, tmp / "instance-2.log", {**common, "IVR_PUBLIC_URL": ""}))
         site = render(SITE.read_text(), {
             "127.0.0.1:8001": f"127.0.0.1:{instances[0].port}",
             "127.0.0.1:8002": f"127.0.0.1:{instances[1].port}",
@@ -146,7 +147,14 @@ def deployment(tmp_path_factory):
             proc.terminate()
             proc.wait(timeout=30)
         for server in instances:
-            server.stop()
+            if server.proc.poll() is None:
+                server.stop()
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory):
+    with deployed(tmp_path_factory.mktemp("nginx")) as running:
+        yield running
 
 
 def test_signed_https_calls_through_nginx_reach_both_instances_and_pass(deployment):
