@@ -7,10 +7,11 @@ import functools
 import subprocess
 import sys
 
+from ..audio import store
 from ..audio.library import Library, needed, problems, write_entry
 from ..audio.synth import ToolMissing, convert, espeak_voice, synthesise
 from ..menu.model import Menu
-from ..settings import audio_path
+from ..settings import audio_path, studio_audio_path
 from . import options
 
 BAR_WIDTH = 30
@@ -24,7 +25,7 @@ def _with_menu(command):
         loaded = options.load(args)
         if loaded is None:
             return 1
-        return command(args, loaded, Library(args.audio or audio_path()))
+        return command(args, loaded, Library(args.audio or audio_path(), studio=store.at(studio_audio_path())))
 
     return run
 
