@@ -6,12 +6,24 @@ import datetime as dt
 import logging
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 
 from ..audio.store import Store
 from ..menu.errors import ConfigError
 from . import auth, views
 
 log = logging.getLogger(__name__)
+
+
+class StudioSessions(SecureCookieSessionInterface):
+    """Sessions under /studio only: a webhook request opens none, and costs nothing more with the studio on."""
+
+    def open_session(self, app, request):
+        return super().open_session(app, request) if request.path.startswith("/studio") else None
+
+    def save_session(self, app, session, response):
+        if not self.is_null_session(session):
+            super().save_session(app, session, response)
 
 
 def init_app(app: Flask) -> None:
@@ -30,6 +42,7 @@ def init_app(app: Flask) -> None:
                           "the code checkout (a volume every instance of the line reads)")
     https = (settings.public_url or "").startswith("https://") or settings.proxy_hops > 0
     app.secret_key = settings.secret_key
+    app.session_interface = StudioSessions()
     app.config.update(SESSION_COOKIE_NAME="ivr_studio", SESSION_COOKIE_SECURE=https, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_PATH="/studio",
                       PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.studio_session_s))
