@@ -43,7 +43,10 @@ def items(menu: Menu, lang: Language, library: Library, store: Store) -> list[It
         else:
             state = "machine-made" if recording.synthetic else "approved"
         heard = library.fresh(lang, prompt)
-        found.append(Item(prompt_id, prompt.text, meanings[prompt_id].text if prompt_id in meanings else "",
+        meaning = meanings[prompt_id].text if prompt_id in meanings else ""
+        if prompt_id.startswith("language."):  # English's own option would be another language's words
+            meaning = f"The language menu's option for {lang.name}: its name and the key to press ({lang.key})."
+        found.append(Item(prompt_id, prompt.text, meaning,
                           state, heard.digest if heard else None, tuple(reversed(these.versions)), these.live))
     found.sort(key=lambda item: STATES.index(item.state))
     return found
