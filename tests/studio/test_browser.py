@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -74,7 +75,7 @@ def test_record_in_the_browser_approve_and_callers_hear_it(browser, studio, reco
         section = WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.ID, PROMPT))[0]
         browser.save_screenshot(str(DOCS / "studio-reviewer.png"))
         section.find_element(By.CSS_SELECTOR, ".version.waiting button.approve").click()
-        WebDriverWait(browser, 10).until(
+        WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
             lambda b: "approved" in b.find_element(By.ID, PROMPT).get_attribute("class"))
     after = next(p.text for p in parse(caller.post("/voice")).root.iter("Play") if f"/fa/{PROMPT}." in p.text)
     assert after != before
