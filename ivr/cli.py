@@ -8,12 +8,14 @@ import os
 import pathlib
 import sys
 
+from .audio import store
 from .audio.library import Library, problems
 from .harness.local import quiet
 from .menu import model
 from .menu.errors import ConfigError, MenuError
-from .settings import Settings, audio_path, menu_path
+from .settings import Settings, audio_path, menu_path, studio_audio_path
 from .staff import audio, graph, hours, script, stats, timing
+from .studio import command as studio
 from .testers import call, golden
 
 
@@ -53,7 +55,7 @@ def validate(args: argparse.Namespace) -> int:
             print(f"{path}: cannot go live: {_count(len(exc.problems), 'problem')}")
             status = 1
             continue
-        library = Library(args.audio or audio_path(), texting=audio.texting())
+        library = Library(args.audio or audio_path(), studio=store.at(studio_audio_path()), texting=audio.texting())
         recorded = problems(loaded, library)
         broken = [p for p in recorded if not p.warning]
         warnings = sorted(list(loaded.warnings) + [p for p in recorded if p.warning], key=lambda w: (w.line, w.col))
@@ -118,7 +120,7 @@ def register_validate(commands) -> None:
 # Each command adds its own subparser, with set_defaults(func=...) returning an exit code.
 REGISTRARS = [
     register_serve, register_validate, script.register, hours.register, graph.register,
-    call.register, golden.register, audio.register, stats.register, timing.register,
+    call.register, golden.register, audio.register, stats.register, timing.register, studio.register,
 ]
 
 

@@ -7,14 +7,17 @@ import functools
 import subprocess
 import sys
 
+from ..audio import store
 from ..audio.library import Library, needed, problems, write_entry
 from ..audio.synth import ToolMissing, convert, espeak_voice, synthesise
 from ..menu.model import Menu
-from ..settings import Settings, audio_path
+from ..settings import Settings, audio_path, studio_audio_path
 from ..sms import enabled
+from ..studio import worklist
 from . import options
 
 BAR_WIDTH = 30
+EMPTY = "/nonexistent"  # a studio store with nothing in it, when IVR_AUDIO_DIR is not set
 
 
 def _with_menu(command):
@@ -25,7 +28,8 @@ def _with_menu(command):
         loaded = options.load(args)
         if loaded is None:
             return 1
-        return command(args, loaded, Library(args.audio or audio_path(), texting=texting()))
+        return command(args, loaded, Library(args.audio or audio_path(), studio=store.at(studio_audio_path()),
+                                             texting=texting()))
 
     return run
 
@@ -49,10 +53,12 @@ def status(args: argparse.Namespace, loaded: Menu, library: Library) -> int:
             "recordings only: offered, MACHINE-MADE placeholders" if found.machine_made else "recordings only: offered")
         print(f"{lang.code}: {len(found.recorded)} recorded, {len(found.missing)} missing, "
               f"{len(found.stale)} stale ({how})")
-        if args.lang:
-            for kind, ids in (("missing", found.missing), ("stale", found.stale)):
-                for prompt_id in ids:
-                    print(f"  {kind}: {prompt_id}")
+        # The studio's states (docs/translators.md): waiting for review counts apart from approved.
+        states = worklist.counts(worklist.items(loaded, lang, library, library.studio or store.Store(EMPTY)))
+        print("  by state: " + ", ".join(f"{number} {state}" for state, number in states.items()))
+        for kind, ids in (("missing", found.missing if args.lang else ()), ("stale", found.stale)):
+            for prompt_id in ids:
+                print(f"  {kind}: {prompt_id}")
     errors = [p for p in problems(loaded, library) if not p.warning]
     for problem in errors:
         print(problem)

@@ -168,7 +168,8 @@ def test_status_lists_recorded_missing_and_stale(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"en: 0 recorded, {len(audio.needed(menu, menu.language('en'), texting=False))} missing, 0 stale " \
                      "(voice Polly.Amy-Neural)"
-    assert out[1] == f"fa: 1 recorded, {len(needed) - 1} missing, 0 stale (recordings only: NOT offered until complete)"
+    assert out[2] == f"fa: 1 recorded, {len(needed) - 1} missing, 0 stale (recordings only: NOT offered until complete)"
+    assert out[3] == f"  by state: 0 stale, {len(needed) - 1} missing, 0 machine-made, 0 waiting, 1 approved"
 
 
 def test_status_lists_the_text_message_phrases_only_where_the_line_sends_them(tmp_path, capsys, monkeypatch):
@@ -180,12 +181,12 @@ def test_status_lists_the_text_message_phrases_only_where_the_line_sends_them(tm
     for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "IVR_SMS_FROM"):
         monkeypatch.delenv(name, raising=False)
     assert cli.main(args) == 0
-    without = capsys.readouterr().out.splitlines()[1]
+    without = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("fa:"))
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "token")
     monkeypatch.setenv("IVR_SMS_FROM", "+358401234567")
     assert cli.main(args) == 0
-    with_sms = capsys.readouterr().out.splitlines()[1]
+    with_sms = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("fa:"))
     fa = menu.language("fa")
     assert without.startswith(f"fa: 0 recorded, {len(audio.needed(menu, fa, texting=False))} missing")
     assert with_sms.startswith(f"fa: 0 recorded, {len(audio.needed(menu, fa, texting=True))} missing")
