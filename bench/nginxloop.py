@@ -95,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"round {round_ + 1} metrics {'on ' if metrics else 'off'} {openloop.summary(run)}")
                 finally:
                     pair.stop()
+                    errors = pathlib.Path(tmp, "error.log").read_text(errors="replace").splitlines()
+                    if errors:  # what nginx said about failed requests (the first and how many)
+                        print(f"  nginx error log: {len(errors)} lines, e.g. {errors[0][:200]}")
     print(f"load average {os.getloadavg()[0]:.2f} at the end; medians of {args.rounds} rounds:")
     for rate in rates:
         figures = {}
