@@ -20,6 +20,7 @@ from ..serving import serving
 from .conftest import PASSWORD
 
 pytestmark = needs("ffmpeg", "espeak-ng", "sox")
+# The docs' screenshots are refreshed only when asked (IVR_SCREENSHOTS=1): a test run leaves the tree clean.
 DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs"
 PROMPT = "language.name"
 
@@ -52,7 +53,8 @@ def log_in(browser, base, name):
     browser.find_element(By.ID, "login").click()
 
 
-def test_record_in_the_browser_approve_and_callers_hear_it(browser, studio, recordings):
+def test_record_in_the_browser_approve_and_callers_hear_it(browser, studio, recordings, tmp_path):
+    shots = DOCS if os.environ.get("IVR_SCREENSHOTS") == "1" else tmp_path
     record_language(recordings, "fa")
     caller = studio.test_client()
     before = next(p.text for p in parse(caller.post("/voice")).root.iter("Play") if f"/fa/{PROMPT}." in p.text)
@@ -64,7 +66,7 @@ def test_record_in_the_browser_approve_and_callers_hear_it(browser, studio, reco
         browser.execute_script("return new Promise(r => setTimeout(r, 3500))")
         section.find_element(By.CLASS_NAME, "stop").click()
         WebDriverWait(browser, 10).until(lambda b: section.find_element(By.CLASS_NAME, "send").is_enabled())
-        browser.save_screenshot(str(DOCS / "studio-translator.png"))
+        browser.save_screenshot(str(shots / "studio-translator.png"))
         section.find_element(By.CLASS_NAME, "send").click()
         message = section.find_element(By.CSS_SELECTOR, ".recorder .message")
         WebDriverWait(browser, 30).until(lambda b: message.text and message.text != "Sending...")
@@ -73,7 +75,7 @@ def test_record_in_the_browser_approve_and_callers_hear_it(browser, studio, reco
         WebDriverWait(browser, 10).until(lambda b: "/studio/" in b.current_url and "login" not in b.current_url)
         browser.get(f"{base}/studio/fa#{PROMPT}")
         section = WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.ID, PROMPT))[0]
-        browser.save_screenshot(str(DOCS / "studio-reviewer.png"))
+        browser.save_screenshot(str(shots / "studio-reviewer.png"))
         section.find_element(By.CSS_SELECTOR, ".version.waiting button.approve").click()
         WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
             lambda b: "approved" in b.find_element(By.ID, PROMPT).get_attribute("class"))
