@@ -14,6 +14,7 @@ from .menu import model
 from .menu.errors import ConfigError, MenuError
 from .settings import Settings, audio_path, menu_path
 from .staff import audio, graph, hours, script, stats, timing
+from .studio import command as studio
 from .testers import call, golden
 
 
@@ -116,7 +117,7 @@ def register_validate(commands) -> None:
 # Each command adds its own subparser, with set_defaults(func=...) returning an exit code.
 REGISTRARS = [
     register_serve, register_validate, script.register, hours.register, graph.register,
-    call.register, golden.register, audio.register, stats.register, timing.register,
+    call.register, golden.register, audio.register, stats.register, timing.register, studio.register,
 ]
 
 

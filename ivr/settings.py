@@ -26,11 +26,28 @@ def audio_path(environ: Mapping[str, str] | None = None) -> pathlib.Path:
     return pathlib.Path(environ.get("IVR_AUDIO") or BUNDLED_AUDIO)
 
 
+def studio_audio_path(environ: Mapping[str, str] | None = None) -> pathlib.Path | None:
+    """The studio's recordings (IVR_AUDIO_DIR), outside the checkout; None: no studio recordings."""
+    environ = os.environ if environ is None else environ
+    return pathlib.Path(environ["IVR_AUDIO_DIR"]) if environ.get("IVR_AUDIO_DIR") else None
+
+
+def studio_users_path(environ: Mapping[str, str] | None = None) -> pathlib.Path | None:
+    """The studio's users file (IVR_STUDIO_USERS); None: no studio."""
+    environ = os.environ if environ is None else environ
+    return pathlib.Path(environ["IVR_STUDIO_USERS"]) if environ.get("IVR_STUDIO_USERS") else None
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
     auth_token: str | None = None  # TWILIO_AUTH_TOKEN: every webhook request must then be signed
     menu: pathlib.Path = BUNDLED_MENU  # IVR_MENU
-    audio: pathlib.Path = BUNDLED_AUDIO  # IVR_AUDIO
+    audio: pathlib.Path = BUNDLED_AUDIO  # IVR_AUDIO: the bundled recordings and placeholders
+    # The recording studio (docs/translators.md): off unless IVR_STUDIO_USERS names a users file.
+    audio_dir: pathlib.Path | None = None  # IVR_AUDIO_DIR: the studio's recordings, a volume every instance reads
+    studio_users: pathlib.Path | None = None  # IVR_STUDIO_USERS
+    secret_key: str | None = None  # IVR_SECRET_KEY: signs the studio's sessions
+    studio_session_s: int = 8 * 3600  # a working day; then log in again
     public_url: str | None = None  # IVR_PUBLIC_URL: the URL Twilio signs, behind a proxy or tunnel
     proxy_hops: int = 0  # IVR_PROXY_HOPS: proxies in front whose X-Forwarded-Proto/Host are trusted
     now: str | None = None  # IVR_NOW: the clock frozen, for testers
@@ -57,6 +74,9 @@ class Settings:
             auth_token=environ.get("TWILIO_AUTH_TOKEN") or None,
             menu=menu_path(environ),
             audio=audio_path(environ),
+            audio_dir=studio_audio_path(environ),
+            studio_users=studio_users_path(environ),
+            secret_key=environ.get("IVR_SECRET_KEY") or None,
             public_url=environ.get("IVR_PUBLIC_URL") or None,
             now=environ.get("IVR_NOW") or None,
             proxy_hops=_hops(environ.get("IVR_PROXY_HOPS") or "0"),
