@@ -1,10 +1,10 @@
 """`ivr studio sheet`: the numbered page a translator reads from, and the numbering the phone shares."""
 
-import argparse
 import html.parser
 
 import pytest
 
+from ivr import cli
 from ivr.audio.library import needed
 from ivr.menu import loads
 from ivr.studio import sheet
@@ -37,10 +37,7 @@ class Sections(html.parser.HTMLParser):
 
 
 def ivr_studio_sheet(*argv: str) -> int:
-    """`ivr studio sheet ARGV...`, parsed as the command parses it."""
-    parser = argparse.ArgumentParser(prog="ivr studio sheet")
-    sheet.arguments(parser)
-    return sheet.command(parser.parse_args(argv))
+    return cli.main(["studio", "sheet", *argv])
 
 
 def read(page: str) -> Sections:
