@@ -8,11 +8,12 @@ import os
 import pathlib
 import sys
 
+from .audio import store
 from .audio.library import Library, problems
 from .harness.local import quiet
 from .menu import model
 from .menu.errors import ConfigError, MenuError
-from .settings import Settings, audio_path, menu_path
+from .settings import Settings, audio_path, menu_path, studio_audio_path
 from .staff import audio, graph, hours, script, stats, timing
 from .studio import command as studio
 from .testers import call, golden
@@ -54,7 +55,7 @@ def validate(args: argparse.Namespace) -> int:
             print(f"{path}: cannot go live: {_count(len(exc.problems), 'problem')}")
             status = 1
             continue
-        library = Library(args.audio or audio_path())
+        library = Library(args.audio or audio_path(), studio=store.at(studio_audio_path()))
         recorded = problems(loaded, library)
         broken = [p for p in recorded if not p.warning]
         warnings = sorted(list(loaded.warnings) + [p for p in recorded if p.warning], key=lambda w: (w.line, w.col))

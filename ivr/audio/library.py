@@ -8,7 +8,9 @@
       recorded_by: Amina       # or `synthetic: true` for a placeholder
 
 A recording plays when its file exists and its checksum matches the text the
-line would say now. No Flask here.
+line would say now. The studio's recordings (`store.py`, IVR_AUDIO_DIR) come on top: a
+prompt's approved version, when it has one, replaces the bundled file; waiting and rejected
+versions never reach callers. No Flask here.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ..menu import Language, Menu
 from ..menu.errors import Problem
 from ..speech import prompts
 from ..speech.notices import notice
+from .store import Store
 
 MANIFEST = "manifest.yaml"
 PROMPT_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -91,8 +94,9 @@ class Library:
     """
 
     def __init__(self, root: str | pathlib.Path, recheck_s: float = 0.0,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, studio: Store | None = None) -> None:
         self.root = pathlib.Path(root)
+        self.studio = studio
         self.recheck_s = recheck_s
         self._monotonic = monotonic
         self._recordings: dict[str, tuple[float, tuple, dict[str, Recording]]] = {}  # code -> (when, stamp, found)
@@ -111,14 +115,40 @@ class Library:
             return kept[2]
         try:
             folder = self.folder(code)
-            manifest, listing = (folder / MANIFEST).stat(), folder.stat()  # adding a file changes the folder
-        except (OSError, ValueError):
+        except ValueError:
             return NONE
-        stamp = (manifest.st_mtime_ns, manifest.st_size, listing.st_mtime_ns)
-        found = kept[2] if kept is not None and kept[1] == stamp else read_manifest(folder / MANIFEST)
+        # Adding a file changes the folder; the studio writes its manifest last (and renames it in).
+        studio = self.studio.manifest(code) if self.studio else None
+        stamp = (_stat(folder / MANIFEST), _stat(folder), _stat(studio) if studio else None)
+        if stamp[0] is None and stamp[2] is None:
+            return NONE
+        found = kept[2] if kept is not None and kept[1] == stamp else self._read(code)
         if kept is not None or len(self._recordings) < MAX_NAMES:  # codes come from URLs too
             self._recordings[code] = (now, stamp, found)
         return found
+
+    def _read(self, code: str) -> dict[str, Recording]:
+        """The bundled manifest's recordings, each replaced by the studio's approved version if any."""
+        found = read_manifest(self.folder(code) / MANIFEST) if (self.folder(code) / MANIFEST).is_file() else {}
+        if self.studio is None:
+            return found
+        try:
+            takes = self.studio.takes(code)
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            log.error("%s cannot be read: %s", self.studio.manifest(code), exc)
+            return found
+        for prompt_id, each in takes.items():
+            playing = each.playing
+            if playing is None or not PROMPT_ID.match(prompt_id):
+                continue
+            path = self.studio.path(code, prompt_id, playing.id)
+            if path.is_file():
+                found[prompt_id] = Recording(prompt_id, playing.text, playing.sha256, playing.by, False, path,
+                                             playing.audio[:16])
+        return found
+
+    def _folders(self, code: str) -> list[pathlib.Path]:
+        return [self.folder(code)] + ([self.studio.folder(code)] if self.studio else [])
 
     def file(self, code: str, prompt_id: str) -> Recording | None:
         """The recording listed in the manifest, with its file, never anything outside audio/<code>/."""
@@ -127,7 +157,8 @@ class Library:
         found = self.recordings(code).get(prompt_id)
         if found is None or not found.digest:
             return None
-        return found if found.path.resolve().is_relative_to(self.folder(code).resolve()) else None
+        inside = any(found.path.resolve().is_relative_to(folder.resolve()) for folder in self._folders(code))
+        return found if inside else None
 
     def fresh(self, lang: Language, prompt: prompts.Prompt) -> Recording | None:
         """The recording to play for `prompt`, or None: missing, stale, a changing prompt, or a
@@ -162,6 +193,14 @@ class Library:
     def offered(self, menu: Menu) -> tuple[Language, ...]:
         """The languages a caller can choose: every voiced one, and a recorded-only one once complete."""
         return tuple(lang for lang in menu.languages if lang.voice or self.status(menu, lang).complete)
+
+
+def _stat(path: pathlib.Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
 
 
 def needed(menu: Menu, lang: Language) -> dict[str, prompts.Prompt]:

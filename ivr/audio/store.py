@@ -159,6 +159,11 @@ class Store:
                 fcntl.lockf(lock, fcntl.LOCK_UN)
 
 
+def at(root: str | pathlib.Path | None) -> Store | None:
+    """The store in `root`, or None when there is none (IVR_AUDIO_DIR unset)."""
+    return Store(root) if root else None
+
+
 def _takes(prompt_id: str, entry) -> Takes:
     if not isinstance(entry, dict):
         return Takes(())

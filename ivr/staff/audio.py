@@ -7,13 +7,16 @@ import functools
 import subprocess
 import sys
 
+from ..audio import store
 from ..audio.library import Library, needed, problems, write_entry
 from ..audio.synth import ToolMissing, convert, espeak_voice, synthesise
 from ..menu.model import Menu
-from ..settings import audio_path
+from ..settings import audio_path, studio_audio_path
+from ..studio import worklist
 from . import options
 
 BAR_WIDTH = 30
+EMPTY = "/nonexistent"  # a studio store with nothing in it, when IVR_AUDIO_DIR is not set
 
 
 def _with_menu(command):
@@ -24,7 +27,7 @@ def _with_menu(command):
         loaded = options.load(args)
         if loaded is None:
             return 1
-        return command(args, loaded, Library(args.audio or audio_path()))
+        return command(args, loaded, Library(args.audio or audio_path(), studio=store.at(studio_audio_path())))
 
     return run
 
@@ -40,10 +43,12 @@ def status(args: argparse.Namespace, loaded: Menu, library: Library) -> int:
             "recordings only: offered, MACHINE-MADE placeholders" if found.machine_made else "recordings only: offered")
         print(f"{lang.code}: {len(found.recorded)} recorded, {len(found.missing)} missing, "
               f"{len(found.stale)} stale ({how})")
-        if args.lang:
-            for kind, ids in (("missing", found.missing), ("stale", found.stale)):
-                for prompt_id in ids:
-                    print(f"  {kind}: {prompt_id}")
+        # The studio's states (docs/translators.md): waiting for review counts apart from approved.
+        states = worklist.counts(worklist.items(loaded, lang, library, library.studio or store.Store(EMPTY)))
+        print("  by state: " + ", ".join(f"{number} {state}" for state, number in states.items()))
+        for kind, ids in (("missing", found.missing if args.lang else ()), ("stale", found.stale)):
+            for prompt_id in ids:
+                print(f"  {kind}: {prompt_id}")
     errors = [p for p in problems(loaded, library) if not p.warning]
     for problem in errors:
         print(problem)

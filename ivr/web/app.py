@@ -11,10 +11,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
 
 from ..audio.library import Library
+from ..audio.store import Store
 from ..menu import Menu, hours
 from ..menu.errors import ConfigError
 from ..menu.live import LiveMenu
 from ..settings import Settings
+from ..studio import web as studio
 from . import audio, calllog, fallback, security, simulator, views
 
 MAX_BODY_BYTES = 64 * 1024  # Twilio's requests are a few kilobytes
@@ -46,7 +48,8 @@ def create_app(settings: Settings | None = None, environ: Mapping[str, str] | No
                                                       settings.reload_settle_s)
         menu = watch.menu
     app.extensions["ivr.menu"] = menu  # the menu at start-up; views.current_menu() is the live one
-    library = app.extensions["ivr.audio"] = Library(settings.audio, settings.reload_interval_s)
+    kept = Store(settings.audio_dir) if settings.audio_dir else None
+    library = app.extensions["ivr.audio"] = Library(settings.audio, settings.reload_interval_s, studio=kept)
     library.offered(menu)  # read the manifests now, not in a caller's first request
     app.extensions["ivr.clock"] = clock or hours.clock(menu.timezone, settings.now)
     if settings.proxy_hops:  # only then: anyone can send X-Forwarded-Host and pick the host a signature is for
@@ -62,6 +65,7 @@ def create_app(settings: Settings | None = None, environ: Mapping[str, str] | No
     if settings.simulator:
         simulator.init_app(app)
     app.register_blueprint(fallback.bp)
+    studio.init_app(app)  # not under the signature check: people, not Twilio, use it
     calllog.init_app(app)
 
     @app.get("/healthz")

@@ -168,7 +168,8 @@ def test_status_lists_recorded_missing_and_stale(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"en: 0 recorded, {len(audio.needed(menu, menu.language('en')))} missing, 0 stale " \
                      "(voice Polly.Amy-Neural)"
-    assert out[1] == f"fa: 1 recorded, {len(needed) - 1} missing, 0 stale (recordings only: NOT offered until complete)"
+    assert out[2] == f"fa: 1 recorded, {len(needed) - 1} missing, 0 stale (recordings only: NOT offered until complete)"
+    assert out[3] == f"  by state: 0 stale, {len(needed) - 1} missing, 0 machine-made, 0 waiting, 1 approved"
 
 
 def test_a_manifest_entry_without_its_file_stops_validation(tmp_path):
