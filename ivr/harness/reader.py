@@ -1,8 +1,8 @@
 """Reading the line's TwiML answers as Twilio plays them: plain frozen records, and what comes next.
 
 `read(answer)` turns a TwiML document into an `Answer` of verbs (Say, Play, Pause, Gather, Dial,
-Redirect, Hangup); `Answer.next(...)` is the request Twilio makes after it, for a key, for silence or
-for how a transfer ended. The line's own URLs in it are read by `ivr.urls`. Every tester and staff tool
+Record, Redirect, Hangup); `Answer.next(...)` is the request Twilio makes after it, for a key, for
+silence, for how a transfer ended or for a recording made. The line's own URLs in it are read by `ivr.urls`. Every tester and staff tool
 reads answers here: the one TwiML reader (the one writer is `ivr.speech.render`).
 """
 
@@ -15,6 +15,7 @@ from .. import urls
 
 DEFAULT_TIMEOUT_S = 5  # Twilio's own defaults, for attributes an answer leaves out
 DEFAULT_RING_S = 30
+DEFAULT_RECORD_S = 3600
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,6 +81,36 @@ class Dial:
 
 
 @dataclasses.dataclass(frozen=True)
+class Record:
+    """<Record>: Twilio records after a beep, then posts the recording's URL to `action`."""
+
+    action: str  # "" when the answer leaves it out: Twilio then posts to the same URL
+    method: str
+    timeout: int  # seconds of silence that end it
+    finish_on_key: str
+    max_length: int
+    play_beep: bool
+    trim: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Taken:
+    """A recording the simulated caller makes at a <Record>: where Twilio would say it is."""
+
+    url: str
+    seconds: int = 3
+    key: str = "#"  # the key that ended it ("hangup" when the caller hung up)
+
+    @property
+    def sid(self) -> str:
+        return self.url.rstrip("/").rsplit("/", 1)[-1].split(".")[0]
+
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        return (("RecordingUrl", self.url), ("RecordingSid", self.sid),
+                ("RecordingDuration", str(self.seconds)), ("Digits", self.key))
+
+
+@dataclasses.dataclass(frozen=True)
 class Redirect:
     url: str
     method: str
@@ -97,7 +128,7 @@ class Other:
     tag: str
 
 
-Verb = Say | Play | Pause | Gather | Dial | Redirect | Hangup | Other
+Verb = Say | Play | Pause | Gather | Dial | Record | Redirect | Hangup | Other
 Heard = Say | Play | Pause
 
 
@@ -125,6 +156,10 @@ class Answer:
     @property
     def dial(self) -> Dial | None:
         return next((v for v in self.verbs if isinstance(v, Dial)), None)
+
+    @property
+    def record(self) -> Record | None:
+        return next((v for v in self.verbs if isinstance(v, Record)), None)
 
     @property
     def redirect(self) -> Redirect | None:
@@ -168,16 +203,21 @@ class Answer:
                     break
             elif isinstance(verb, Say | Play | Pause):
                 out.append(verb)
-            elif isinstance(verb, Dial | Redirect | Hangup):
+            elif isinstance(verb, Dial | Record | Redirect | Hangup):
                 break
         return tuple(out)
 
-    def next(self, key: str | None = None, outcome: str | None = "completed", here: str = "") -> Next | None:
+    def next(self, key: str | None = None, outcome: str | None = "completed", here: str = "",
+             taken: Taken | None = None) -> Next | None:
         """The request after this answer: `key` pressed at the first Gather (None: silence), `outcome`
-        the DialCallStatus a <Dial> ends with; None when the call ends here. `here` is this answer's URL."""
+        the DialCallStatus a <Dial> ends with, `taken` the recording made at a <Record> (None: nothing
+        recorded, and Twilio goes on to the verbs after it); None when the call ends here. `here` is
+        this answer's URL."""
         for verb in self.verbs:
             if isinstance(verb, Gather) and (key or verb.on_empty):
                 return Next(verb.method, verb.action or here, (("Digits", key or ""),))
+            if isinstance(verb, Record) and taken is not None:
+                return Next(verb.method, verb.action or here, taken.fields())
             if isinstance(verb, Redirect):
                 return Next(verb.method, verb.url)
             if isinstance(verb, Dial) and verb.action:
@@ -188,7 +228,7 @@ class Answer:
 
     def next_urls(self) -> list[str]:
         """Every URL Twilio could request next from this answer."""
-        urls = [v.action for v in self.verbs if isinstance(v, Gather | Dial) and v.action]
+        urls = [v.action for v in self.verbs if isinstance(v, Gather | Dial | Record) and v.action]
         return urls + [v.url for v in self.verbs if isinstance(v, Redirect)]
 
 
@@ -212,6 +252,10 @@ def _verb(el: ET.Element) -> Verb:
         nouns = [f"{n.tag} {(n.text or '').strip()}".strip() for n in el]
         return Dial(", ".join(nouns) or (el.text or "").strip(), el.get("action") or "", _method(el),
                     _int(el.get("timeout"), DEFAULT_RING_S))
+    if tag == "Record":
+        return Record(el.get("action") or "", _method(el), _int(el.get("timeout"), DEFAULT_TIMEOUT_S),
+                      el.get("finishOnKey", "1234567890*#"), _int(el.get("maxLength"), DEFAULT_RECORD_S),
+                      el.get("playBeep", "true") != "false", el.get("trim") or "trim-silence")
     if tag == "Redirect":
         return Redirect((el.text or "").strip(), _method(el))
     if tag in ("Hangup", "Reject"):

@@ -1,4 +1,5 @@
-"""`ivr studio add-user | list-users | remove-user | set-pin`: the studio's users file (IVR_STUDIO_USERS)."""
+"""`ivr studio add-user | list-users | remove-user | set-pin`: the studio's users file (IVR_STUDIO_USERS);
+`ivr studio sheet`: the numbered page to record from (sheet.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import getpass
 import sys
 
 from ..settings import studio_users_path
-from . import users
+from . import sheet, users
 
 
 def _path(args: argparse.Namespace):
@@ -107,6 +108,8 @@ SUBCOMMANDS = [
     ("remove-user", remove_user, "remove a user", lambda action: action.add_argument("name")),
     ("set-pin", set_pin, "set a user's PIN for recording by phone (read twice from stdin)",
      lambda action: action.add_argument("name")),
+    ("sheet", sheet.command, "a numbered page of the texts to record in a language, for recording by phone",
+     sheet.arguments),
 ]
 
 

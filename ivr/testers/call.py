@@ -88,6 +88,8 @@ class Caller:
     line: str = "+358000000002"
     token: str | None = None
     max_requests: int = MAX_REQUESTS
+    # What the caller records at each <Record> in turn; with none left, nothing is recorded.
+    takes: list[reader.Taken] = dataclasses.field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.sid = "CA" + secrets.token_hex(16)
@@ -111,7 +113,7 @@ class Caller:
 
     def _fetch(self, method: str, url: str, fields: dict[str, str]) -> ET.Element | None:
         form = self._form(fields)
-        shown = " ".join(f"{k}={v}" for k, v in fields.items() if k in ("Digits", "DialCallStatus"))
+        shown = " ".join(f"{k}={v}" for k, v in fields.items() if k in ("Digits", "DialCallStatus", "RecordingSid"))
         self.out(f"> {method} {self._path(url)}" + (f"  {shown}" if shown else ""))
         request = Request(method, url, fields)
         self.result.requests.append(request)
@@ -168,6 +170,15 @@ class Caller:
                     status = {"DialCallStatus": self.dial_outcome, "DialCallSid": "CA" + "1" * 32,
                               "DialCallDuration": "42" if self.dial_outcome == "completed" else "0"}
                     return verb.method, verb.action, status
+            elif isinstance(verb, reader.Record):
+                beep = ", beep" if verb.play_beep else ""
+                self.out(f"  [record up to {verb.max_length} s, ends on {verb.finish_on_key or 'silence'}{beep}]")
+                if not self.takes:
+                    self.out("caller records nothing")  # Twilio then goes on to the verbs after it
+                    continue
+                taken = self.takes.pop(0)
+                self.out(f"caller records {taken.seconds} s and presses {taken.key}")
+                return verb.method, verb.action or here, dict(taken.fields())
             elif isinstance(verb, reader.Hangup):
                 self.out(f"  [{verb.tag.lower()}]")
                 return None

@@ -30,7 +30,7 @@ for _tag in CHILDREN["Say"]:
     CHILDREN[_tag] = CHILDREN["Say"]
 NEEDS_TEXT = {"Play": "an audio URL", "Redirect": "a URL"}
 INTEGERS = {("Gather", "timeout"), ("Gather", "numDigits"), ("Dial", "timeout"), ("Pause", "length"),
-            ("Say", "loop"), ("Play", "loop")}
+            ("Say", "loop"), ("Play", "loop"), ("Record", "timeout"), ("Record", "maxLength")}
 METHODS = {"GET", "POST"}
 
 

@@ -70,3 +70,35 @@ def test_key_8_on_a_real_page_answers_the_page_slowly(client):
     again = reader.read(client.post(page.next("8").url, data=page.next("8").fields).get_data())
     assert any(say.slow for say in again.said) and not any(say.slow for say in page.said)
     assert urls.parse(again.gather.action).node == "office"
+
+
+RECORD = """<Response>
+  <Say voice="Polly.Amy-Neural">Record after the beep.</Say>
+  <Record action="/recorder/fa/3/recorded" finishOnKey="#" maxLength="14" timeout="5" trim="trim-silence"
+          playBeep="true"/>
+  <Say voice="Polly.Amy-Neural">Nothing was recorded.</Say>
+  <Redirect>/recorder/fa/3</Redirect>
+</Response>"""
+
+
+def test_a_record_keeps_its_limits_and_posts_the_recording_to_its_action():
+    answer = reader.read(RECORD)
+    assert answer.record == reader.Record("/recorder/fa/3/recorded", "POST", 5, "#", 14, True, "trim-silence")
+    taken = reader.Taken("https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE" + "a" * 32, 4)
+    step = answer.next(taken=taken)
+    assert (step.method, step.url) == ("POST", "/recorder/fa/3/recorded")
+    assert step.fields == {"RecordingUrl": taken.url, "RecordingSid": "RE" + "a" * 32, "RecordingDuration": "4",
+                           "Digits": "#"}
+    assert answer.next_urls() == ["/recorder/fa/3/recorded", "/recorder/fa/3"]
+
+
+def test_nothing_recorded_goes_on_to_the_verbs_after_the_record():
+    answer = reader.read(RECORD)
+    assert answer.next() == reader.Next("POST", "/recorder/fa/3")
+    assert [s.text for s in answer.until_next()] == ["Record after the beep."]
+
+
+def test_a_record_without_attributes_has_twilios_defaults():
+    record = reader.read("<Response><Record/></Response>").record
+    assert (record.action, record.timeout, record.finish_on_key, record.max_length, record.play_beep) == (
+        "", 5, "1234567890*#", 3600, True)

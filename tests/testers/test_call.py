@@ -3,7 +3,7 @@
 import pytest
 
 from ivr import cli
-from ivr.testers.call import hear, interactive, scripted
+from ivr.testers.call import Caller, hear, interactive, scripted
 from ivr.testers.transports import InProcess, Reply
 
 from ..conftest import line_app
@@ -277,3 +277,45 @@ def test_ivr_call_url_to_nowhere_is_a_connection_failure(capsys, monkeypatch):
 def test_ivr_call_url_does_not_take_at(capsys):
     assert cli.main(["call", "--url", "https://ivr.example.org", "--at", "2026-12-24 10:00"]) == 1
     assert "--at and --menu only work on the line in this process" in capsys.readouterr().err
+
+
+def recorder_app():
+    """A line that records once: the <Record>, then what it was sent."""
+    from flask import Flask, Response, request
+
+    app = Flask(__name__)
+    app.config["IVR"] = line_app().config["IVR"]
+    voice = 'voice="Polly.Amy-Neural"'
+
+    @app.post("/rec")
+    def rec():
+        return Response(f'<Response><Say {voice}>Speak.</Say><Record action="/done" finishOnKey="#" maxLength="9"/>'
+                        f'<Say {voice}>Nothing was recorded.</Say></Response>', mimetype="text/xml")
+
+    @app.post("/done")
+    def done():
+        form = request.form
+        return Response(f'<Response><Say {voice}>Got {form["RecordingSid"]} of {form["RecordingDuration"]} s, '
+                        f'ended by {form["Digits"]}.</Say></Response>', mimetype="text/xml")
+
+    return app
+
+
+def test_a_record_posts_the_callers_recording_to_its_action():
+    from ivr.harness.reader import Taken
+
+    taken = Taken("http://127.0.0.1:9/2010-04-01/Accounts/AC1/Recordings/RE" + "b" * 32, 6)
+    lines = []
+    result = Caller(InProcess(recorder_app()), scripted(""), lines.append, takes=[taken]).call("/rec")
+    text = "\n".join(lines)
+    assert result.problems == []
+    assert "  [record up to 9 s, ends on #, beep]\ncaller records 6 s and presses #" in text
+    assert f"Got RE{'b' * 32} of 6 s, ended by #." in text
+    assert "Nothing was recorded." not in text
+
+
+def test_a_caller_who_records_nothing_hears_what_follows_the_record():
+    lines = []
+    Caller(InProcess(recorder_app()), scripted(""), lines.append).call("/rec")
+    text = "\n".join(lines)
+    assert "caller records nothing" in text and "Nothing was recorded." in text
