@@ -10,7 +10,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from ..audio.store import Store
 from ..menu.errors import ConfigError
-from . import auth, views
+from . import auth, recorder, views
 
 log = logging.getLogger(__name__)
 
@@ -50,3 +50,4 @@ def init_app(app: Flask) -> None:
     app.extensions["ivr.studio.store"] = Store(settings.audio_dir)
     auth.init_app(app)
     app.register_blueprint(views.bp)
+    recorder.init_app(app)  # by phone: Twilio's webhooks, signature-checked like the line's
