@@ -140,7 +140,7 @@ def option(menu: Menu, lang: Language, target: Node, key: str, closed: bool = Fa
     """'<label>, press <key>.' (a closed transfer: its closed label, or its name)."""
     p = menu.phrases[lang.code]
     if closed:
-        label = target.closed_label.get(lang.code) or _capital(target.name.get(lang.code, ""))
+        label = target.closed_label.get(lang.code) or phrases.capital(target.name.get(lang.code, ""))
         return prompt(f"{target.id}.closed_label", p(phrases.PRESS, label=label, key=key))
     return prompt(f"{target.id}.label", p(phrases.PRESS, label=target.label.get(lang.code, ""), key=key))
 
@@ -158,7 +158,7 @@ def hours_of(menu: Menu, lang: Language, schedule_name: str | None) -> Speech:
     schedule = menu.schedules[schedule_name]
     pieces: list[Piece] = []
     for first, last, start, end in schedule.spans():
-        pieces.append(_capital(p(phrases.OPEN_HOURS, days=p.days(first, last), **p.hours(start, end))))
+        pieces.append(phrases.capital(p(phrases.OPEN_HOURS, days=p.days(first, last), **p.hours(start, end))))
     if schedule.holidays is not None:
         pieces.append(p(phrases.HOLIDAYS_CLOSED))
     return say(prompt(f"hours.{schedule_name}", *pieces), Pause(SENTENCE_PAUSE_MS))
@@ -219,7 +219,7 @@ def closed(menu: Menu, lang: Language, node: Node, now: dt.datetime) -> Speech:
         text = p(phrases.OPENS_AT, day=p.day(opening.date()), time=p.time(opening.time()))
         when = (Prompt(f"phrase.{phrases.ID[phrases.OPENS_AT]}", (text,), changing=True,
                        instead=hours_of(menu, lang, node.schedule)),)
-    return say(prompt(f"{node.id}.closed", _capital(p(phrases.CLOSED_NOW, name=node.name[lang.code]))),
+    return say(prompt(f"{node.id}.closed", phrases.capital(p(phrases.CLOSED_NOW, name=node.name[lang.code]))),
                when, Pause(SENTENCE_PAUSE_MS), emergency(menu, lang), Pause(SENTENCE_PAUSE_MS))
 
 
@@ -296,10 +296,6 @@ def prompts(speech: Speech) -> list[Prompt]:
             found.append(piece)
             found += prompts(piece.instead)
     return found
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 SMS_KEY = "2"  # on the duty's page, and after a failed transfer (key 1 there is the call)

@@ -121,6 +121,12 @@ def _end(text: str) -> Response:
     return _xml(response)
 
 
+def _tries() -> int:
+    """Wrong PINs so far in this call (a number in the URL; anything else counts as none)."""
+    text = request.args.get("tries", "0")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 3 else 0
+
+
 def _users() -> users.Users:
     return users.load(current_app.config["IVR"].studio_users)
 
@@ -134,7 +140,7 @@ def _user(state: dict) -> users.User | None:
 @bp.post("")
 def start():
     """The recording line's greeting: who it is for, then the PIN."""
-    tries = int(request.args.get("tries", "0")) if request.args.get("tries", "0").isdigit() else 0
+    tries = _tries()
     response = VoiceResponse()
     gather = response.gather(action=url_for(".pin", tries=tries), method="POST", finish_on_key="#", timeout=10)
     if not tries:
@@ -150,7 +156,7 @@ def start():
 def pin():
     failures: Failures = current_app.extensions["ivr.recorder.failures"]
     who = caller_hash()
-    tries = int(request.args.get("tries", "0")) if request.args.get("tries", "0").isdigit() else 0
+    tries = _tries()
     if failures.blocked(who):
         log.warning("recorder: PIN entry refused for caller %s: too many wrong PINs", who)
         return _end("Too many wrong PINs. Try again later, or ask the office for help. Goodbye.")
